@@ -1,0 +1,57 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+/** Loopback origin of the sandbox that the sandbox build talks to (see test/sandbox). */
+export const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4600);
+
+import { DATAMOLINO_MATCHES as DATAMOLINO_HOSTS } from './lib/datamolino/hosts';
+const SANDBOX_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
+const PROVIDER_HOSTS = [
+  'https://identity.xero.com/*',
+  'https://api.xero.com/*',
+  'https://oauth.platform.intuit.com/*',
+  'https://developer.api.intuit.com/*',
+  'https://accounts.platform.intuit.com/*',
+  'https://quickbooks.api.intuit.com/*',
+  'https://sandbox-quickbooks.api.intuit.com/*',
+  'https://api.freeagent.com/*',
+  'https://api.sandbox.freeagent.com/*',
+];
+
+// Public half of the signing key: pins the Chrome extension id (egkkljjpefjodlbkijciejnadkobcdfh),
+// so the OAuth redirect URI https://<id>.chromiumapp.org/ stays the same for every install.
+const MANIFEST_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAs0EPD7bhtPZ7GF1erYn2ctZgqCvbNjdYFNS9Ml0GInAhNmTMMt+2ExJLzRJLaQ2b3ZiFTLB5Izg2mmW6lep+Vxw/SP1QK10ZIX/F5QQ0d/T4v+ehomBXE+s6fDinc8CXZ29xpUFOERFouJwf0BrtaR5rcae7U8lJoHHSviq1XRow+XBBy/HNYd3928eZaJfBVLesWVEpEWw6Mu7RyN1VxujyX0Ggp9IJAm991usN/bZgy4nOVivuSxF2/IF+SuLUJUJFhqsus0sIJOhb+l/H8iumkPPTjW0zCElS4O523JXVhBy2JRU1WyQc/2Q2DmhJY1X+4zbDOqiaHgH/tPKvwwIDAQAB';
+
+export default defineConfig({
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({
+    plugins: [preact()],
+    define: {
+      __SANDBOX_ORIGIN__: JSON.stringify(`http://127.0.0.1:${SANDBOX_PORT}`),
+    },
+  }),
+  hooks: {
+    // The content script declares the production hosts; the sandbox build also runs on loopback.
+    'build:manifestGenerated': (wxt, manifest) => {
+      if (wxt.config.mode !== 'sandbox') return;
+      for (const script of manifest.content_scripts ?? []) script.matches = [...(script.matches ?? []), ...SANDBOX_HOSTS];
+    },
+  },
+  manifest: ({ browser, mode }) => {
+    const pages = mode === 'sandbox' ? [...DATAMOLINO_HOSTS, ...SANDBOX_HOSTS] : DATAMOLINO_HOSTS;
+    return {
+      name: 'Connection Doctor for Datamolino',
+      short_name: 'Connection Doctor',
+      description:
+        'Finds expired Xero, QuickBooks and FreeAgent connections in Datamolino, fixes them in one click and shows every folder’s health.',
+      permissions: ['storage', 'alarms', 'identity', 'tabs'],
+      host_permissions: [...pages, ...PROVIDER_HOSTS],
+      action: { default_title: 'Connection Doctor' },
+      ...(browser === 'firefox'
+        ? { browser_specific_settings: { gecko: { id: 'connection-doctor@datamolino-tools.org', strict_min_version: '115.0' } } }
+        : { key: MANIFEST_KEY }),
+    };
+  },
+});
