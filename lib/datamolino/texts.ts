@@ -1,0 +1,171 @@
+/**
+ * Every phrase of Datamolino's page (and the provider consent pages) that the extension reads or clicks, one table per
+ * UI language. Another language is one more table of the same shape. Texts are written as the user sees them;
+ * matching is done on normalised text (see normaliseText in ./text.ts), so case, whitespace and quote style do not
+ * matter. `{provider}` stands for one of the provider's names (expand with providerTexts).
+ */
+import type { ProblemKind, ProviderName } from './types';
+
+export type UiLanguage = 'en';
+export type KnownProvider = Exclude<ProviderName, 'unknown'>;
+export const KNOWN_PROVIDERS: readonly KnownProvider[] = ['xero', 'quickbooks', 'freeagent'];
+
+export interface ControlTexts {
+  folderMenu: readonly string[];
+  /** Other menus that hold connect/disconnect on older page versions. */
+  legacyConnectionMenus: readonly string[];
+  refresh: readonly string[];
+  disconnect: readonly string[];
+  connectYourAccounting: readonly string[];
+  connectTo: readonly string[];
+  freeAgentConnectAsPractice: readonly string[];
+  freeAgentConnectAsCompany: readonly string[];
+  dismiss: readonly string[];
+  export: readonly string[];
+  approvalStatus: readonly string[];
+  approvalDraft: readonly string[];
+  approvalAwaitingApproval: readonly string[];
+  approvalAwaitingPayment: readonly string[];
+  exportFailedTab: readonly string[];
+  exportToBills: readonly string[];
+  xeroConsentContinue: readonly string[];
+  couldNotRefresh: readonly string[];
+}
+
+export interface PageTexts {
+  /** Names by which the page calls each provider; longer variants are matched first. */
+  providerNames: Readonly<Record<KnownProvider, readonly string[]>>;
+  /** Stand-ins for a provider name that name none of them (the finding's provider is then 'unknown'). */
+  genericProviderNames: readonly string[];
+  /**
+   * The messages that are findings, with `{provider}` where the page names the provider (or lists several, as in
+   * "Xero (or QuickBooks, or FreeAgent)"). Punctuation in them is optional when matching.
+   */
+  messages: Readonly<Record<ProblemKind, readonly string[]>>;
+  /**
+   * One word per message that always sits whole inside a single text node: the cheap case-insensitive prefilter.
+   * Every message above must contain one of them.
+   */
+  keywords: readonly string[];
+  /** Controls that may sit inside the same element as a message without making it "more than the message". */
+  messageTrailers: readonly string[];
+  /** Headings of sections that list past events: a message there is history, not a current problem. */
+  historyHeadings: readonly string[];
+  controls: ControlTexts;
+}
+
+const en: PageTexts = {
+  providerNames: {
+    xero: [
+      'Xero', // every page version
+    ],
+    quickbooks: [
+      'QuickBooks Online', // Intuit's full product name (not seen on Datamolino yet, tolerated)
+      'QuickBooks', // help articles and menu items ("Refresh QuickBooks Connection")
+    ],
+    freeagent: [
+      'FreeAgent', // every page version
+      'Free Agent', // spaced spelling (not seen on Datamolino yet, tolerated)
+    ],
+  },
+  genericProviderNames: [
+    'your accounting software', // a banner that names no provider (not seen yet, tolerated)
+    'the accounting software', // same, other wording
+    'accounting software', // same, shortest wording
+  ],
+  messages: {
+    expired: [
+      'Your connection to {provider} has expired, please go to folder settings and reconnect.', // folder banner, current app and help article
+    ],
+    forbidden: [
+      'Forbidden access. If the issue persists please reconnect your folder to {provider}', // export error on a document and in the Export Failed list
+    ],
+  },
+  keywords: ['expired', 'forbidden'],
+  messageTrailers: [
+    'Dismiss', // document error box with its Dismiss button inside
+    'Close', // banner with a close button inside
+    '×', // banner with an icon-only close button
+    'Reconnect', // banner with its own reconnect button (not seen yet, tolerated)
+    'Refresh', // same, with a refresh button
+  ],
+  historyHeadings: [
+    'Audit Trail', // document page: past export errors and successes
+    'Export history', // folder menu page listing past exports
+  ],
+  controls: {
+    folderMenu: [
+      'Folder Menu', // folder page, top right (current app)
+    ],
+    legacyConnectionMenus: [
+      'Export', // older folder page: arrow next to Export
+      'Review&Export', // older folder page: arrow next to Review&Export
+      'Review & Export', // same, spaced spelling
+      'Bulk Edit', // older folder page: arrow next to Bulk Edit
+    ],
+    refresh: [
+      'Refresh', // Folder Menu item, short form (help article)
+      'Refresh {provider} Connection', // Folder Menu item, long form ("Refresh Xero Connection")
+    ],
+    disconnect: [
+      'Disconnect', // Folder Menu item, short form (help article)
+      'Disconnect {provider}', // Folder Menu item, long form ("Disconnect Xero")
+    ],
+    connectYourAccounting: [
+      'Connect your accounting', // Folder Menu item of a folder with no connection
+    ],
+    connectTo: [
+      'Connect to {provider}', // connect screen shown right after Disconnect
+    ],
+    freeAgentConnectAsPractice: [
+      'Connect as Accountant/Practice', // FreeAgent connect screen, practice account
+    ],
+    freeAgentConnectAsCompany: [
+      'Connect as Company', // FreeAgent connect screen, company account
+    ],
+    dismiss: [
+      'Dismiss', // document page: removes the shown export error
+    ],
+    export: [
+      'Export', // document page and folder toolbar
+    ],
+    approvalStatus: [
+      'Approval status', // Xero bills: Supplier panel drop-down next to "Export to: Bills"
+    ],
+    approvalDraft: [
+      'Draft', // Approval status option
+    ],
+    approvalAwaitingApproval: [
+      'Awaiting Approval', // Approval status option
+    ],
+    approvalAwaitingPayment: [
+      'Awaiting Payment', // Approval status option
+    ],
+    exportFailedTab: [
+      'Export Failed', // folder tab listing documents whose export failed
+    ],
+    exportToBills: [
+      'Export to: Bills', // Supplier panel export target for Xero purchases
+    ],
+    xeroConsentContinue: [
+      'Continue with 1 organisation', // Xero consent page with one organisation selected
+    ],
+    couldNotRefresh: [
+      "We couldn't refresh the connection to {provider}", // flash message after a failed Folder Menu → Refresh
+    ],
+  },
+};
+
+export const TEXTS: Readonly<Record<UiLanguage, PageTexts>> = { en };
+
+/**
+ * Expands `{provider}` in each text with every name of the provider (of all providers for 'unknown'); texts without
+ * the placeholder pass through.
+ */
+export function providerTexts(texts: readonly string[], provider: ProviderName, lang: UiLanguage = 'en'): string[] {
+  const table = TEXTS[lang].providerNames;
+  const names = provider === 'unknown' ? KNOWN_PROVIDERS.flatMap((p) => table[p]) : table[provider];
+  return texts.flatMap((text) =>
+    text.includes('{provider}') ? names.map((n) => text.replace('{provider}', n)) : [text],
+  );
+}
