@@ -1,0 +1,372 @@
+/**
+ * Turns whatever a provider answered into one of a few kinds the rest of the extension acts on, with a message the
+ * user can read. Never throws: bodies may be HTML, truncated, empty, huge or of the wrong content type.
+ */
+import { PROVIDER_LABELS, type ProviderId } from './endpoints';
+import { FreeAgentErrorSchema } from './freeagent';
+import { type OAuthError, OAuthErrorSchema } from './oauth';
+import { findQuickBooksFault, type QuickBooksFault } from './quickbooks';
+import { XeroProblemSchema } from './xero';
+
+export type ProviderErrorKind =
+  | 'expired' // the access token is not accepted: refresh, then reconnect if that fails
+  | 'revoked' // the grant is gone: only a reconnect helps
+  | 'permission' // the connected user's role in the provider is too low
+  | 'scope' // the grant lacks a scope: reconnect and accept everything asked for
+  | 'rate-limited'
+  | 'provider-down'
+  | 'malformed' // an answer we cannot read
+  | 'network' // no answer at all
+  | 'unknown';
+
+export interface ProviderError {
+  kind: ProviderErrorKind;
+  retryAfterSeconds?: number;
+  /** Plain words for the user. */
+  message: string;
+  /** Short technical summary (status and the provider's own wording) for logs and "details" views. */
+  detail?: string;
+}
+
+export type HeadersLike = Headers | Record<string, string | undefined>;
+
+export interface ProviderResponseInfo {
+  /** HTTP status; 0 when there was no response (use classifyNetworkError for thrown fetches). */
+  status: number;
+  headers?: HeadersLike;
+  bodyText?: string;
+}
+
+/** We never need more than this much of an error body; anything beyond is ignored. */
+export const MAX_ERROR_BODY_CHARS = 64 * 1024;
+const MAX_DETAIL_CHARS = 300;
+const MAX_RETRY_AFTER_SECONDS = 24 * 60 * 60;
+
+/**
+ * Classify a response that was not usable: any non-2xx, or a 2xx whose body failed its schema (QuickBooks puts
+ * faults inside HTTP 200).
+ */
+export function classifyProviderError(provider: ProviderId, response: ProviderResponseInfo): ProviderError {
+  const name = PROVIDER_LABELS[provider];
+  const { status } = response;
+  if (status === 0) return classifyNetworkError(provider);
+
+  const body = (response.bodyText ?? '').slice(0, MAX_ERROR_BODY_CHARS);
+  const contentType = header(response.headers, 'content-type') ?? '';
+  const { retryAfterSeconds } = parseRateHeaders(response.headers);
+  const json = parseJson(body);
+
+  if (provider === 'quickbooks') {
+    const fault = findQuickBooksFault(body);
+    const fromFault = fault && classifyQuickBooksFault(fault, status, retryAfterSeconds);
+    if (fromFault) return fromFault;
+  }
+
+  const oauthError = OAuthErrorSchema.safeParse(json);
+  const fromOAuth = oauthError.success ? classifyOAuthError(name, status, oauthError.data) : undefined;
+  if (fromOAuth) return fromOAuth;
+
+  if (status === 429) return rateLimited(name, response.headers, retryAfterSeconds);
+  if (status >= 500 || status === 408) return providerDown(name, status, retryAfterSeconds, summary(status, json));
+  if (status !== 401 && isHtml(body, contentType)) return providerDown(name, status, retryAfterSeconds, 'HTML page');
+
+  switch (provider) {
+    case 'xero':
+      return classifyXero(status, body, json);
+    case 'quickbooks':
+      return classifyByStatus(name, status, summary(status, json)) ?? otherwise(name, status, body, json);
+    case 'freeagent':
+      return classifyFreeAgent(status, json) ?? otherwise(name, status, body, json);
+  }
+}
+
+/** fetch threw (offline, DNS, TLS, timeout, aborted). */
+export function classifyNetworkError(provider: ProviderId, error?: unknown): ProviderError {
+  const name = PROVIDER_LABELS[provider];
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : undefined;
+  return {
+    kind: 'network',
+    message: `Couldn't reach ${name}. Check your internet connection and try again.`,
+    detail: reason ? clip(reason) : undefined,
+  };
+}
+
+export interface RateHeaders {
+  /** Xero: calls left this minute for the organisation. */
+  minRemaining?: number;
+  /** Xero: calls left today for the organisation. */
+  dayRemaining?: number;
+  /** From Retry-After (seconds or an HTTP date), capped at one day. */
+  retryAfterSeconds?: number;
+}
+
+export function parseRateHeaders(headers: HeadersLike | undefined, now: number = Date.now()): RateHeaders {
+  return {
+    minRemaining: nonNegativeInt(header(headers, 'x-minlimit-remaining')),
+    dayRemaining: nonNegativeInt(header(headers, 'x-daylimit-remaining')),
+    retryAfterSeconds: retryAfter(header(headers, 'retry-after'), now),
+  };
+}
+
+/** Reads at most `maxChars` characters of a body without loading the rest, so a huge answer cannot hurt us. */
+export async function readBodyCapped(response: Response, maxChars: number = MAX_ERROR_BODY_CHARS): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < maxChars) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    await reader.cancel();
+  } catch {
+    // A body that breaks off mid-way is classified on what arrived.
+  }
+  return text.slice(0, maxChars);
+}
+
+function classifyXero(status: number, body: string, json: unknown): ProviderError {
+  const name = 'Xero';
+  const parsed = XeroProblemSchema.safeParse(json);
+  const problem = parsed.success ? parsed.data : undefined;
+  const words = [problem?.title, problem?.detail, problem?.message].filter(Boolean).join(' ');
+  const detail = clip(`HTTP ${status}${words ? `: ${words}` : ''}`);
+
+  if (status === 401) {
+    if (/AuthorizationUnsuccessful/i.test(words)) return scope(name, detail);
+    if (/AuthenticationUnsuccessful/i.test(words)) {
+      return {
+        kind: 'expired',
+        message:
+          "Xero didn't accept this connection's sign-in. Refresh the connection; if that doesn't help, reconnect.",
+        detail,
+      };
+    }
+    return expired(name, detail);
+  }
+  if (status === 403) {
+    if (/AuthenticationUnsuccessful/i.test(words)) {
+      return {
+        kind: 'revoked',
+        message:
+          'Xero refused this connection: the app was disconnected in Xero, the user who connected it has a different role now, or the organisation is inactive. Reconnect the folder with a Standard or Adviser user.',
+        detail,
+      };
+    }
+    return {
+      kind: 'permission',
+      message:
+        "Your Xero user isn't allowed to do this. Ask your Xero admin for the Standard role with bill approval, or export as Draft.",
+      detail,
+    };
+  }
+  return otherwise(name, status, body, json, detail);
+}
+
+function classifyFreeAgent(status: number, json: unknown): ProviderError | undefined {
+  const parsed = FreeAgentErrorSchema.safeParse(json);
+  const detail = clip(`HTTP ${status}${parsed.success ? `: ${parsed.data.join('; ')}` : ''}`);
+  if (status === 403) {
+    return {
+      kind: 'permission',
+      message:
+        'Your FreeAgent user\'s access level is too low for this. Bills need the "Bills" level or higher: ask whoever manages users in FreeAgent to raise it.',
+      detail,
+    };
+  }
+  return classifyByStatus('FreeAgent', status, detail);
+}
+
+function classifyQuickBooksFault(
+  fault: QuickBooksFault,
+  status: number,
+  retryAfterSeconds: number | undefined,
+): ProviderError | undefined {
+  const name = 'QuickBooks';
+  const type = fault.type?.toUpperCase();
+  const detail = clip(
+    `HTTP ${status}: ${[fault.type, fault.code && `code ${fault.code}`, fault.message].filter(Boolean).join(', ')}`,
+  );
+  if (fault.code === 3200 || (fault.code === undefined && type === 'AUTHENTICATION')) return expired(name, detail);
+  if (fault.code === 3100 || (fault.code === undefined && type === 'AUTHORIZATION')) {
+    return {
+      kind: 'permission',
+      message:
+        "QuickBooks refused this: the connected user isn't allowed to do it. Only QuickBooks admins (or accountant users) can connect apps; ask your QuickBooks admin to check the user's access, then reconnect.",
+      detail,
+    };
+  }
+  if (fault.code === 3001) return { ...rateLimited(name, undefined, retryAfterSeconds), detail };
+  if (type === 'SYSTEMFAULT') return providerDown(name, status, retryAfterSeconds, detail);
+  if (status >= 200 && status < 300) {
+    const reason = fault.message ? clip(fault.message, 160) : 'no reason given';
+    return { kind: 'unknown', message: `QuickBooks refused the request: ${reason}.`, detail };
+  }
+  return undefined;
+}
+
+/** The OAuth error codes that mean something for the connection; others fall back to the status. */
+function classifyOAuthError(name: string, status: number, error: OAuthError): ProviderError | undefined {
+  const detail = clip(
+    `HTTP ${status}: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`,
+  );
+  switch (error.error) {
+    case 'invalid_grant':
+      return {
+        kind: 'revoked',
+        message: `${name} no longer accepts this connection's sign-in (it ran out, was used elsewhere or was revoked). Reconnect the folder.`,
+        detail,
+      };
+    case 'invalid_client':
+    case 'unauthorized_client':
+      return {
+        kind: 'unknown',
+        message: `${name} rejected this app's credentials. Check the ${name} app settings in the extension's options.`,
+        detail,
+      };
+    case 'invalid_token':
+      return expired(name, detail);
+    case 'insufficient_scope':
+      return scope(name, detail);
+    default:
+      return undefined;
+  }
+}
+
+/** The meaning every provider gives to these statuses when the body says nothing more specific. */
+function classifyByStatus(name: string, status: number, detail: string): ProviderError | undefined {
+  if (status === 401) return expired(name, detail);
+  if (status === 403) {
+    return {
+      kind: 'permission',
+      message: `Your ${name} user isn't allowed to do this. Ask your ${name} admin to check your user's access.`,
+      detail,
+    };
+  }
+  return undefined;
+}
+
+function otherwise(name: string, status: number, body: string, json: unknown, detail?: string): ProviderError {
+  if (status >= 200 && status < 300) {
+    return {
+      kind: 'malformed',
+      message: `${name} sent an answer we couldn't read. Try again; if it keeps happening, reconnect.`,
+      detail: clip(
+        `HTTP ${status}: ${body.trim() === '' ? 'empty body' : json === undefined ? 'unreadable body' : 'unexpected shape'}`,
+      ),
+    };
+  }
+  return unknown(name, status, detail ?? summary(status, json));
+}
+
+function expired(name: string, detail: string): ProviderError {
+  return {
+    kind: 'expired',
+    message: `Your ${name} connection has expired. Refreshing it usually fixes this; if not, reconnect.`,
+    detail,
+  };
+}
+
+function scope(name: string, detail: string): ProviderError {
+  return {
+    kind: 'scope',
+    message: `The connection is missing an access right ${name} needs for this. Reconnect and allow everything ${name} asks for.`,
+    detail,
+  };
+}
+
+function rateLimited(name: string, headers: HeadersLike | undefined, retryAfterSeconds?: number): ProviderError {
+  const problem = header(headers, 'x-rate-limit-problem')?.toLowerCase();
+  const detail = `HTTP 429${problem ? `: ${clip(problem, 40)} limit` : ''}`;
+  if (problem === 'day') {
+    return {
+      kind: 'rate-limited',
+      retryAfterSeconds,
+      message: `${name}'s daily limit of calls for this organisation is used up. Try again tomorrow.`,
+      detail,
+    };
+  }
+  const wait = retryAfterSeconds === undefined ? 'a minute' : describeSeconds(retryAfterSeconds);
+  return {
+    kind: 'rate-limited',
+    retryAfterSeconds,
+    message: `${name} is limiting how fast it can be called. Try again in ${wait}.`,
+    detail,
+  };
+}
+
+function providerDown(name: string, status: number, retryAfterSeconds: number | undefined, why: string): ProviderError {
+  return {
+    kind: 'provider-down',
+    retryAfterSeconds,
+    message: `${name} isn't answering normally right now. Try again in a few minutes.`,
+    detail: clip(why.startsWith('HTTP') ? why : `HTTP ${status}: ${why}`),
+  };
+}
+
+function unknown(name: string, status: number, detail: string): ProviderError {
+  return { kind: 'unknown', message: `${name} refused the request (error ${status}).`, detail };
+}
+
+function summary(status: number, json: unknown): string {
+  const problem = XeroProblemSchema.safeParse(json);
+  const freeAgent = FreeAgentErrorSchema.safeParse(json);
+  const words = problem.success
+    ? [problem.data.title, problem.data.detail, problem.data.message].filter(Boolean).join(' ')
+    : freeAgent.success
+      ? freeAgent.data.join('; ')
+      : '';
+  return clip(`HTTP ${status}${words ? `: ${words}` : ''}`);
+}
+
+function parseJson(body: string): unknown {
+  const trimmed = body.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return undefined; // truncated or not JSON after all
+  }
+}
+
+function isHtml(body: string, contentType: string): boolean {
+  return /text\/html/i.test(contentType) || /^\s*(<!doctype html|<html)/i.test(body);
+}
+
+function header(headers: HeadersLike | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+function nonNegativeInt(value: string | undefined): number | undefined {
+  return value !== undefined && /^\s*\d{1,12}\s*$/.test(value) ? Number(value) : undefined;
+}
+
+function retryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = nonNegativeInt(value);
+  if (seconds !== undefined) return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.min(Math.max(0, Math.ceil((date - now) / 1000)), MAX_RETRY_AFTER_SECONDS);
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  return `${Math.ceil(minutes / 60)} hours`;
+}
+
+/** One line, no markup, bounded length: provider text can be anything. */
+function clip(text: string, max: number = MAX_DETAIL_CHARS): string {
+  const line = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

@@ -1,0 +1,79 @@
+/** Xero responses we read. Field names and the role enum follow xero-node, the reference for Xero's wire format. */
+// Deep import of one generated model file: it has no imports of its own, whereas the package root pulls in
+// axios and openid-client (Node-only).
+import { User } from 'xero-node/dist/gen/model/accounting/user.js';
+import { z } from 'zod';
+import { TokenResponseSchema } from './oauth';
+
+/** Xero's OrganisationRole values: READONLY, INVOICEONLY, STANDARD, FINANCIALADVISER, MANAGEDCLIENT, … */
+export type XeroRole = keyof typeof User.OrganisationRoleEnum;
+// The generated enum's runtime values are its member names (strings), so the values are the roles.
+export const XERO_ROLES = Object.values(User.OrganisationRoleEnum).filter(
+  (value): value is XeroRole => typeof value === 'string',
+) as [XeroRole, ...XeroRole[]];
+
+/** GET https://api.xero.com/connections */
+export const XeroConnectionSchema = z.object({
+  id: z.string().min(1),
+  authEventId: z.string().nullish(),
+  tenantId: z.string().min(1),
+  tenantType: z.string(), // ORGANISATION, PRACTICE, …
+  tenantName: z.string().nullish(),
+  createdDateUtc: z.string().nullish(),
+  updatedDateUtc: z.string().nullish(),
+});
+export const XeroConnectionsSchema = z.array(XeroConnectionSchema);
+export type XeroConnection = z.infer<typeof XeroConnectionSchema>;
+
+/** GET {accountingApi}/Organisation */
+export const XeroOrganisationResponseSchema = z.object({
+  Organisations: z
+    .array(
+      z.object({
+        OrganisationID: z.string().min(1),
+        Name: z.string(),
+        LegalName: z.string().optional(),
+        ShortCode: z.string().optional(),
+        CountryCode: z.string().optional(),
+        BaseCurrency: z.string().optional(),
+        OrganisationStatus: z.string().optional(),
+        IsDemoCompany: z.boolean().optional(),
+        Version: z.string().optional(),
+      }),
+    )
+    .min(1),
+});
+export type XeroOrganisation = z.infer<typeof XeroOrganisationResponseSchema>['Organisations'][number];
+
+/** GET {accountingApi}/Users (scope accounting.settings.read) */
+export const XeroUserSchema = z.object({
+  UserID: z.string().min(1),
+  EmailAddress: z.string().optional(),
+  FirstName: z.string().optional(),
+  LastName: z.string().optional(),
+  UpdatedDateUTC: z.string().optional(), // "/Date(1573755038314+0000)/"
+  IsSubscriber: z.boolean().optional(),
+  // A role Xero adds later must not make the whole user list unreadable.
+  OrganisationRole: z.enum(XERO_ROLES).catch('UNKNOWN'),
+});
+export const XeroUsersResponseSchema = z.object({ Users: z.array(XeroUserSchema) });
+export type XeroUser = z.infer<typeof XeroUserSchema>;
+
+/** Xero's token response (PKCE public client): refresh tokens rotate on every use. */
+export const XeroTokenResponseSchema = TokenResponseSchema.extend({ refresh_token: z.string().min(1) });
+
+/** Problem-details error body. Xero writes the keys capitalised (Detail) or not (detail), depending on the API. */
+const optionalText = z.string().nullish().catch(undefined);
+export const XeroProblemSchema = z
+  .object({
+    Title: optionalText,
+    Detail: optionalText,
+    title: optionalText,
+    detail: optionalText,
+    Message: optionalText, // validation errors (400) carry Message instead
+  })
+  .transform((p) => ({
+    title: p.Title ?? p.title ?? undefined,
+    detail: p.Detail ?? p.detail ?? undefined,
+    message: p.Message ?? undefined,
+  }));
