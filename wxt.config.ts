@@ -5,6 +5,7 @@ import { defineConfig } from 'wxt';
 export const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4600);
 
 import { DATAMOLINO_MATCHES as DATAMOLINO_HOSTS } from './lib/datamolino/hosts';
+
 const SANDBOX_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const PROVIDER_HOSTS = [
   'https://identity.xero.com/*',
@@ -36,7 +37,8 @@ export default defineConfig({
     // The content script declares the production hosts; the sandbox build also runs on loopback.
     'build:manifestGenerated': (wxt, manifest) => {
       if (wxt.config.mode !== 'sandbox') return;
-      for (const script of manifest.content_scripts ?? []) script.matches = [...(script.matches ?? []), ...SANDBOX_HOSTS];
+      for (const script of manifest.content_scripts ?? [])
+        script.matches = [...(script.matches ?? []), ...SANDBOX_HOSTS];
     },
   },
   manifest: ({ browser, mode }) => {
@@ -50,7 +52,11 @@ export default defineConfig({
       host_permissions: [...pages, ...PROVIDER_HOSTS],
       action: { default_title: 'Connection Doctor' },
       ...(browser === 'firefox'
-        ? { browser_specific_settings: { gecko: { id: 'connection-doctor@datamolino-tools.org', strict_min_version: '115.0' } } }
+        ? {
+            browser_specific_settings: {
+              gecko: { id: 'connection-doctor@datamolino-tools.org', strict_min_version: '115.0' },
+            },
+          }
         : { key: MANIFEST_KEY }),
     };
   },

@@ -1,10 +1,11 @@
 import { defineContentScript } from '#imports';
+import { startPageWatch } from '@/lib/content/watch';
 import { DATAMOLINO_MATCHES } from '@/lib/datamolino/hosts';
 
 export default defineContentScript({
   matches: DATAMOLINO_MATCHES,
   runAt: 'document_idle',
-  main() {
-    document.documentElement.dataset.connectionDoctor = 'ready';
+  main(ctx) {
+    startPageWatch(ctx);
   },
 });

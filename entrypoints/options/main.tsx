@@ -1,3 +1,9 @@
 import { render } from 'preact';
 
-render(<h1>Connection Doctor</h1>, document.getElementById('app')!);
+render(
+  <main>
+    <h1>Connection Doctor options</h1>
+    <p>Provider apps and preferences.</p>
+  </main>,
+  document.getElementById('app')!,
+);

@@ -1,3 +1,5 @@
 import { render } from 'preact';
+import { App } from './App';
+import './style.css';
 
-render(<h1>Connection Doctor</h1>, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);

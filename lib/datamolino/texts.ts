@@ -52,6 +52,21 @@ export interface PageTexts {
   /** Headings of sections that list past events: a message there is history, not a current problem. */
   historyHeadings: readonly string[];
   controls: ControlTexts;
+  /** Texts that tell which page is shown and what it says about the folder (read, never clicked). */
+  pageTexts: StatusTexts;
+}
+
+export interface StatusTexts {
+  dashboardHeading: readonly string[];
+  disconnectConfirm: readonly string[];
+  connectedTo: readonly string[];
+  chartOfAccounts: readonly string[];
+  syncing: readonly string[];
+  notSynced: readonly string[];
+  synced: readonly string[];
+  exported: readonly string[];
+  businessPlan: readonly string[];
+  expiredCard: readonly string[];
 }
 
 const en: PageTexts = {
@@ -152,6 +167,38 @@ const en: PageTexts = {
     ],
     couldNotRefresh: [
       "We couldn't refresh the connection to {provider}", // flash message after a failed Folder Menu → Refresh
+    ],
+  },
+  pageTexts: {
+    dashboardHeading: [
+      'My Folders', // dashboard heading
+    ],
+    disconnectConfirm: [
+      'Are you sure you want to disconnect', // confirmation before Disconnect (if the app asks)
+    ],
+    connectedTo: [
+      'Connected to', // folder header line naming the organisation ("Connected to Northwind Traders")
+    ],
+    chartOfAccounts: [
+      'Chart of accounts:', // folder header sync line
+    ],
+    syncing: [
+      'syncing', // "Chart of accounts: syncing…" while a refresh runs
+    ],
+    notSynced: [
+      'not synced', // "Chart of accounts: not synced yet"
+    ],
+    synced: [
+      'synced', // "Chart of accounts: synced 27 Nov 2026 10:02"
+    ],
+    exported: [
+      'Exported', // document page: "Exported" / "Exported as Draft"
+    ],
+    businessPlan: [
+      'Business plan', // dashboard account header: folders share one connection
+    ],
+    expiredCard: [
+      'Connection expired', // dashboard folder card warning
     ],
   },
 };

@@ -1,0 +1,5 @@
+import { HealthPanel } from '@/components/HealthPanel';
+
+export function App() {
+  return <HealthPanel />;
+}

@@ -1,0 +1,237 @@
+/**
+ * The content script's work on a Datamolino page: one batched MutationObserver finds problems in what changed,
+ * places the inline Fix UI, reports to the background, and runs the page actions of a fix flow.
+ * Nothing runs while the page is idle.
+ */
+
+import browser from 'webextension-polyfill';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createFixElement, FIX_TAG } from '@/components/inline/fix-button';
+import { FlowPanel, PANEL_TAG } from '@/components/inline/flow-panel';
+import { findProblems, findProblemsIn, stillShowing } from '@/lib/datamolino/detect';
+import { readPage } from '@/lib/datamolino/page';
+import { prepareAction } from '@/lib/datamolino/steps';
+import type { Finding } from '@/lib/datamolino/types';
+import type { Flow } from '@/lib/fix/flow';
+import type { BackgroundRequest, ContentRequest, FlowKind, Reply } from '@/lib/messages';
+
+/** After a load, the page's own scripts fill in status (banners, sync line) within about this long. */
+const SETTLE_MS = 1500;
+/** While a flow runs, page changes are reported at most this often. */
+const FLOW_REPORT_MS = 150;
+
+const OUR_TAGS = new Set([FIX_TAG, PANEL_TAG]);
+
+const isActive = (flow: Flow) => flow.status === 'running' || flow.status === 'waiting';
+
+// The content script checks shapes by hand: the schemas (zod) stay in the background, keeping this script small.
+function isFlow(value: unknown): value is Flow {
+  const f = value as Flow;
+  return (
+    typeof f === 'object' &&
+    f !== null &&
+    typeof f.id === 'string' &&
+    Array.isArray(f.steps) &&
+    typeof f.status === 'string'
+  );
+}
+
+const ACTION_OPS = new Set([
+  'navigate',
+  'menu',
+  'inspect-menu',
+  'connect',
+  'connect-as',
+  'confirm-disconnect',
+  'open-tab',
+  'set-approval',
+  'dismiss',
+  'export',
+]);
+
+function isContentRequest(value: unknown): value is ContentRequest {
+  const m = value as ContentRequest;
+  if (typeof m !== 'object' || m === null) return false;
+  if (m.type === 'flowChanged' || m.type === 'snapshot') return true;
+  return m.type === 'runAction' && typeof m.flowId === 'string' && ACTION_OPS.has(m.action?.op);
+}
+
+export function startPageWatch(ctx: ContentScriptContext) {
+  const loadId = crypto.randomUUID();
+  const shown = new Map<Element, { finding: Finding; host: HTMLElement }>();
+  let flow: Flow | undefined;
+  let settled = false;
+  let reportTimer: ReturnType<typeof setTimeout> | undefined;
+  let reportQueued = false;
+  const panel = new FlowPanel({
+    answer: (flowId, answer) => send({ type: 'answerFlow', flowId, answer }),
+    start: (kind) => startFix(kind),
+    close: (flowId) => {
+      panel.remove();
+      send({ type: 'dismissFlow', flowId });
+    },
+  });
+
+  const options = () => ({ url: location.href });
+
+  async function send(message: BackgroundRequest): Promise<unknown> {
+    try {
+      const reply = (await browser.runtime.sendMessage(message)) as Reply<unknown>;
+      if (!reply.ok) console.warn('Connection Doctor:', reply.error);
+      else if (reply.value && typeof reply.value === 'object' && 'flow' in reply.value) showFlow(reply.value.flow);
+      return reply.ok ? reply.value : undefined;
+    } catch {
+      // The extension was updated or reloaded: this page's script is orphaned; ctx.onInvalidated cleans up.
+      return undefined;
+    }
+  }
+
+  function startFix(kind: FlowKind, finding?: Finding) {
+    const page = snapshot();
+    if (!page.folderId) return;
+    send({
+      type: 'startFix',
+      origin: page.origin,
+      folderId: page.folderId,
+      flow: kind,
+      documentId: finding?.documentId,
+    });
+  }
+
+  function place(finding: Finding) {
+    const existing = shown.get(finding.anchor);
+    if (existing?.host.isConnected && existing.host.previousElementSibling === finding.anchor) return;
+    existing?.host.remove();
+    // A Xero export refused with Forbidden access can also be tested right away: Draft or not?
+    const more =
+      finding.problem === 'forbidden' && finding.provider === 'xero' && finding.documentId
+        ? [{ label: 'Run draft-status test', run: () => startFix('draft-test', finding) }]
+        : [];
+    const host = createFixElement(finding, () => startFix('fix', finding), more);
+    finding.anchor.after(host);
+    shown.set(finding.anchor, { finding, host });
+  }
+
+  /** Drops the UI of problems that are gone; puts back UI the page's re-render removed. Returns whether anything changed. */
+  function sweep(): boolean {
+    let changed = false;
+    for (const [anchor, { finding, host }] of shown) {
+      if (!stillShowing(finding)) {
+        host.remove();
+        shown.delete(anchor);
+        changed = true;
+      } else if (!host.isConnected || host.previousElementSibling !== anchor) {
+        place(finding);
+      }
+    }
+    return changed;
+  }
+
+  const snapshot = () =>
+    readPage(
+      document,
+      location.href,
+      [...shown.values()].map((s) => s.finding),
+      loadId,
+      settled,
+    );
+
+  function report() {
+    reportQueued = false;
+    send({ type: 'pageSeen', page: snapshot() });
+  }
+
+  /** Reports soon, once per batch of changes (and at most every FLOW_REPORT_MS while a flow runs). */
+  function queueReport() {
+    if (reportQueued) return;
+    reportQueued = true;
+    if (flow && isActive(flow)) reportTimer = setTimeout(report, FLOW_REPORT_MS);
+    else queueMicrotask(report);
+  }
+
+  function showFlow(next: unknown) {
+    if (next !== null && !isFlow(next)) return;
+    const wasActive = flow && isActive(flow);
+    flow = next ?? undefined;
+    if (!flow) return panel.remove();
+    panel.render(flow);
+    if (isActive(flow) && !wasActive && !settled) {
+      // A flow reads the page after its scripts have had time to show their status.
+      const timer = setTimeout(() => {
+        settled = true;
+        report();
+      }, SETTLE_MS);
+      ctx.onInvalidated(() => clearTimeout(timer));
+    }
+  }
+
+  const observer = new MutationObserver((records) => {
+    const roots = new Set<Node>();
+    let removedOrHidden = false;
+    for (const record of records) {
+      const target = record.target;
+      if (OUR_TAGS.has((target as Element).localName)) continue;
+      if (record.type === 'childList') {
+        for (const node of record.addedNodes) if (!OUR_TAGS.has((node as Element).localName)) roots.add(node);
+        if (record.removedNodes.length) removedOrHidden = true;
+      } else if (record.type === 'characterData') {
+        roots.add(target.parentNode ?? target);
+        removedOrHidden = true;
+      } else {
+        roots.add(target);
+        removedOrHidden = true;
+      }
+    }
+    if (roots.size === 0 && !removedOrHidden) return;
+    let changed = removedOrHidden && shown.size > 0 ? sweep() : false;
+    for (const finding of findProblemsIn(roots, options())) {
+      if (shown.has(finding.anchor)) continue;
+      place(finding);
+      changed = true;
+    }
+    if (changed || (flow && isActive(flow))) queueReport();
+  });
+
+  // Messages from the background: page actions of a running flow, flow updates, snapshot requests.
+  const onMessage = (message: unknown) => {
+    // Only our background can message a content script; still, anything unexpected is refused, not acted on.
+    if (!isContentRequest(message)) return Promise.resolve({ ok: false, error: 'Unknown request.' });
+    const req = message;
+    if (req.type === 'flowChanged') {
+      showFlow(req.flow);
+      return Promise.resolve({ ok: true, value: null });
+    }
+    if (req.type === 'snapshot') return Promise.resolve({ ok: true, value: snapshot() });
+    return prepareAction(document, req.action, flow?.provider ?? 'unknown').then(({ result, commit }) => {
+      // Act after answering: the action may unload this page.
+      if (commit) setTimeout(commit, 0);
+      return { ok: true, value: result };
+    });
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+
+  for (const finding of findProblems(document.body, options())) place(finding);
+  observer.observe(document.body, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['hidden', 'style', 'aria-hidden', 'open', 'inert', 'class'],
+  });
+  report();
+
+  ctx.addEventListener(window, 'wxt:locationchange', () => {
+    sweep();
+    for (const finding of findProblems(document.body, options())) place(finding);
+    report();
+  });
+
+  ctx.onInvalidated(() => {
+    observer.disconnect();
+    clearTimeout(reportTimer);
+    browser.runtime.onMessage.removeListener(onMessage);
+    for (const { host } of shown.values()) host.remove();
+    shown.clear();
+    panel.remove();
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * Finding Datamolino's controls by their visible text or accessible name, never by class names or position.
+ * Texts come from ./texts; a control inside our own UI or a hidden part of the page is never returned.
+ */
+import { isShown, normaliseText } from './text';
+import type { KnownProvider, UiLanguage } from './texts';
+import { providerTexts, TEXTS } from './texts';
+import type { ProviderName } from './types';
+
+const CLICKABLE =
+  'button, a[href], [role="button"], [role="menuitem"], [role="tab"], input[type="submit"], input[type="button"]';
+
+export function accessibleName(el: Element): string {
+  const label = el.getAttribute('aria-label');
+  if (label) return normaliseText(label);
+  if (el instanceof HTMLInputElement) return normaliseText(el.value);
+  return normaliseText(el.textContent ?? '');
+}
+
+/** Hidden by the page (hidden attribute, aria-hidden, inline display:none, closed details, …). */
+export const isHidden = (el: Element) => !isShown(el);
+
+export type ControlName = keyof (typeof TEXTS)['en']['controls'];
+
+/** Texts a control may have, with `{provider}` expanded for the folder's provider. */
+export function controlTexts(control: ControlName, provider: ProviderName = 'unknown', lang: UiLanguage = 'en') {
+  return providerTexts(TEXTS[lang].controls[control], provider, lang).map(normaliseText);
+}
+
+/**
+ * The first clickable element whose name is one of `texts` (exact, after normalising). With `includeHidden`, also
+ * controls in a closed menu (used only to read which items exist, never to click).
+ */
+export function findControl(root: ParentNode, texts: string[], includeHidden = false): HTMLElement | undefined {
+  const wanted = new Set(texts);
+  for (const el of root.querySelectorAll<HTMLElement>(CLICKABLE)) {
+    if (!wanted.has(accessibleName(el))) continue;
+    if (!includeHidden && isHidden(el)) continue;
+    return el;
+  }
+  return undefined;
+}
+
+export const findFolderMenu = (root: ParentNode) => findControl(root, controlTexts('folderMenu'));
+
+export function findMenuItem(
+  root: ParentNode,
+  item: 'refresh' | 'disconnect' | 'connectYourAccounting',
+  provider: ProviderName,
+) {
+  return findControl(root, controlTexts(item, provider));
+}
+
+export const findConnectButton = (root: ParentNode, provider: KnownProvider) =>
+  findControl(root, controlTexts('connectTo', provider));
+
+/** Labelled <select> found by its label text (label[for], wrapping label, or aria-label). */
+export function findSelect(root: ParentNode, control: ControlName): HTMLSelectElement | undefined {
+  const names = new Set(controlTexts(control));
+  for (const select of root.querySelectorAll('select')) {
+    const labels = [
+      select.getAttribute('aria-label') ?? '',
+      ...Array.from(select.labels ?? [], (l) => l.textContent ?? ''),
+    ].map(normaliseText);
+    if (labels.some((l) => names.has(l) || [...names].some((n) => l.startsWith(n)))) return select;
+  }
+  return undefined;
+}
+
+/** Whether any visible element's own text is one of `texts` (for headings and notices). */
+export function hasText(root: ParentNode, selector: string, texts: string[]): boolean {
+  const wanted = texts.map(normaliseText);
+  for (const el of root.querySelectorAll(selector)) {
+    const t = normaliseText(el.textContent ?? '');
+    if (wanted.some((w) => t.startsWith(w)) && !isHidden(el)) return true;
+  }
+  return false;
+}

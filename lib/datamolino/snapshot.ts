@@ -1,0 +1,113 @@
+/**
+ * What a Datamolino page shows, as plain data: the content script reads it (lib/datamolino/page.ts), the fix flows
+ * decide from it (lib/fix/). Nothing here touches the DOM.
+ */
+import { z } from 'zod';
+
+export const ProviderName = z.enum(['xero', 'quickbooks', 'freeagent', 'unknown']);
+
+export const PageKind = z.enum([
+  'folder', // a folder's own page with its document list
+  'connect-screen', // a folder page showing "Connect your accounting" (no connection)
+  'connect-choice', // FreeAgent: "Connect as Accountant/Practice" or "Connect as Company"
+  'disconnect-confirm', // a confirmation before Disconnect
+  'document',
+  'dashboard',
+  'other',
+]);
+export type PageKind = z.infer<typeof PageKind>;
+
+export const ApprovalStatus = z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment']);
+export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
+
+const id = z.string().max(64);
+const text = z.string().max(2000);
+
+export const DashboardFolder = z.object({
+  folderId: id,
+  url: z.string().max(2000),
+  name: text,
+  account: text.optional(),
+  business: z.boolean().optional(),
+  provider: ProviderName,
+  expired: z.boolean(),
+});
+export type DashboardFolder = z.infer<typeof DashboardFolder>;
+
+export const PageSnapshot = z.object({
+  /** Random per page load: a new value means the page was (re)loaded. */
+  loadId: z.string().max(64),
+  url: z.string().max(2000),
+  origin: z.string().max(200),
+  kind: PageKind,
+  folderId: id.optional(),
+  folderName: text.optional(),
+  provider: ProviderName,
+  /** The expired banner is shown. */
+  expired: z.boolean(),
+  /** The page's status script has finished (banner and sync line are final for this load). */
+  statusLoaded: z.boolean(),
+  /** "We couldn't refresh the connection …" is shown. */
+  refreshFailed: z.boolean(),
+  sync: z.enum(['syncing', 'synced', 'unknown']),
+  /** Folder Menu present; and which of its items exist (read without opening it where the page allows). */
+  folderMenu: z.boolean(),
+  /** The tab currently shown, e.g. "Export Failed". */
+  activeTab: text.optional(),
+  /** Documents listed on this page with a Forbidden-access error. */
+  forbiddenDocuments: z.array(id).max(10_000),
+  /** Links to documents named on this page (id → URL), so a flow can open them without guessing URL patterns. */
+  documentUrls: z.record(id, z.string().max(2000)),
+  /** Link to the folder's own page, when the page has one (breadcrumb, header). */
+  folderUrl: z.string().max(2000).optional(),
+  /** Last successful export mentioned on the page (ISO), if any. */
+  lastExportSeen: z.string().max(64).optional(),
+  document: z
+    .object({
+      id,
+      errorText: text.optional(),
+      forbidden: z.boolean(),
+      approvalStatus: ApprovalStatus.optional(),
+      exported: z.boolean(),
+      exportedAs: text.optional(),
+      canExport: z.boolean(),
+      canDismiss: z.boolean(),
+    })
+    .optional(),
+  dashboard: z.array(DashboardFolder).max(5000).optional(),
+  /** Business plan: folders share one connection (reconnecting one realigns the others). */
+  business: z.boolean().optional(),
+});
+export type PageSnapshot = z.infer<typeof PageSnapshot>;
+
+/** One page action the background asks the content script to do. */
+export const PageAction = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('navigate'), url: z.string().max(2000) }),
+  z.object({ op: z.literal('menu'), item: z.enum(['refresh', 'disconnect']) }),
+  /** Opens Folder Menu and reports which items exist, then closes it: nothing is clicked. */
+  z.object({ op: z.literal('inspect-menu') }),
+  z.object({ op: z.literal('connect'), provider: z.enum(['xero', 'quickbooks', 'freeagent']) }),
+  z.object({ op: z.literal('connect-as'), as: z.enum(['practice', 'company']) }),
+  z.object({ op: z.literal('confirm-disconnect') }),
+  z.object({ op: z.literal('open-tab'), tab: z.enum(['export-failed']) }),
+  z.object({ op: z.literal('set-approval'), value: ApprovalStatus }),
+  z.object({ op: z.literal('dismiss') }),
+  z.object({ op: z.literal('export') }),
+]);
+export type PageAction = z.infer<typeof PageAction>;
+
+export const MenuInspection = z.object({
+  found: z.boolean(),
+  refresh: z.boolean(),
+  disconnect: z.boolean(),
+  connect: z.boolean(),
+});
+export type MenuInspection = z.infer<typeof MenuInspection>;
+
+export const ActionResult = z.object({
+  ok: z.boolean(),
+  /** Why it could not act, in plain words (a control was missing, …). Nothing was clicked when ok is false. */
+  error: z.string().max(500).optional(),
+  menu: MenuInspection.optional(),
+});
+export type ActionResult = z.infer<typeof ActionResult>;

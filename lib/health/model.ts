@@ -1,0 +1,172 @@
+/**
+ * Folder health: a pure model of what the extension has seen on Datamolino pages, and the toolbar badge derived
+ * from it. No browser API here; the background stores the result.
+ */
+import { z } from 'zod';
+import { PROVIDER_LABEL } from './labels';
+
+export { PROVIDER_LABEL };
+
+export const Provider = z.enum(['xero', 'quickbooks', 'freeagent', 'unknown']);
+export type Provider = z.infer<typeof Provider>;
+
+export const FolderState = z.enum(['healthy', 'expired', 'forbidden', 'disconnected', 'unknown']);
+export type FolderState = z.infer<typeof FolderState>;
+
+export const FolderHealth = z.object({
+  /** origin + folder id: the same folder id on app. and beta. hosts are different folders. */
+  key: z.string(),
+  origin: z.string(),
+  folderId: z.string(),
+  name: z.string(),
+  account: z.string().optional(),
+  /** Business plan: the account's folders share one connection. */
+  business: z.boolean().optional(),
+  provider: Provider,
+  state: FolderState,
+  /** When the current state began (ISO). */
+  since: z.string(),
+  /** When a page of this folder was last seen (ISO). */
+  lastSeen: z.string(),
+  lastExportSeen: z.string().optional(),
+  /** Documents whose export failed with "Forbidden access". */
+  forbiddenDocuments: z.array(z.string()),
+  url: z.string(),
+});
+export type FolderHealth = z.infer<typeof FolderHealth>;
+
+/** What one page said about one folder. `scope` says how much of the folder the page shows. */
+export const FolderObservation = z.object({
+  origin: z.string().max(200),
+  folderId: z.string().max(64),
+  name: z.string().max(300).optional(),
+  account: z.string().max(300).optional(),
+  business: z.boolean().optional(),
+  provider: Provider,
+  url: z.string().max(2000),
+  /** folder: the folder's own page (banner and connection state are authoritative); document: one document's page;
+   * dashboard: a row of "My Folders" (only the expired warning is known). */
+  scope: z.enum(['folder', 'document', 'dashboard']),
+  expired: z.boolean(),
+  disconnected: z.boolean().optional(),
+  /** Documents seen with a Forbidden-access error on this page. */
+  forbiddenDocuments: z.array(z.string().max(64)).max(10_000),
+  /** The page lists every failed document of the folder (the Export Failed tab), so absent ones are cleared. */
+  forbiddenComplete: z.boolean().optional(),
+  /** On a document page: the document shown (so a cleared error clears it). */
+  documentId: z.string().max(64).optional(),
+  lastExportSeen: z.string().optional(),
+});
+export type FolderObservation = z.infer<typeof FolderObservation>;
+
+export type HealthMap = Record<string, FolderHealth>;
+
+export const folderKey = (origin: string, folderId: string) => `${origin}|${folderId}`;
+
+const URGENCY: Record<FolderState, number> = { expired: 0, disconnected: 1, forbidden: 2, unknown: 3, healthy: 4 };
+
+function stateOf(expired: boolean, disconnected: boolean, forbidden: number): FolderState {
+  if (expired) return 'expired';
+  if (disconnected) return 'disconnected';
+  if (forbidden > 0) return 'forbidden';
+  return 'healthy';
+}
+
+export function applyObservation(map: HealthMap, obs: FolderObservation, now: Date): HealthMap {
+  const key = folderKey(obs.origin, obs.folderId);
+  const before = map[key];
+  const at = now.toISOString();
+  // A document page or a dashboard row shows only part of the folder: keep what we knew of the rest.
+  const partial = before !== undefined && obs.scope !== 'folder';
+  const expired = obs.expired || (partial && before.state === 'expired');
+  const disconnected = partial ? before.state === 'disconnected' : (obs.disconnected ?? false);
+  const known = before?.forbiddenDocuments ?? [];
+  let forbidden = known;
+  if (obs.scope === 'document') {
+    forbidden = [...new Set([...known.filter((id) => id !== obs.documentId), ...obs.forbiddenDocuments])];
+  } else if (obs.scope === 'folder') {
+    forbidden = obs.forbiddenComplete ? obs.forbiddenDocuments : [...new Set([...known, ...obs.forbiddenDocuments])];
+  }
+  const state = stateOf(expired, disconnected, forbidden.length);
+  const next: FolderHealth = {
+    key,
+    origin: obs.origin,
+    folderId: obs.folderId,
+    name: obs.name ?? before?.name ?? `Folder ${obs.folderId}`,
+    account: obs.account ?? before?.account,
+    business: obs.business ?? before?.business,
+    provider: obs.provider !== 'unknown' ? obs.provider : (before?.provider ?? 'unknown'),
+    state,
+    since: before && before.state === state ? before.since : at,
+    lastSeen: at,
+    lastExportSeen: latest(before?.lastExportSeen, obs.lastExportSeen),
+    forbiddenDocuments: forbidden,
+    url: partial ? before.url : obs.url,
+  };
+  return { ...map, [key]: next };
+}
+
+function latest(a?: string, b?: string): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+/** Folders not seen for this long are "stale": we no longer know their state. */
+export const STALE_AFTER_MS = 7 * 24 * 3600 * 1000;
+
+export type Attention = 'red' | 'amber' | 'none';
+
+export function attentionOf(folder: FolderHealth, now: Date): Attention {
+  if (folder.state === 'expired' || folder.state === 'forbidden' || folder.state === 'disconnected') return 'red';
+  if (folder.state === 'unknown' || now.getTime() - Date.parse(folder.lastSeen) > STALE_AFTER_MS) return 'amber';
+  return 'none';
+}
+
+/** Most urgent first, then by name. */
+export function sortByUrgency(folders: FolderHealth[]): FolderHealth[] {
+  return [...folders].sort((a, b) => URGENCY[a.state] - URGENCY[b.state] || a.name.localeCompare(b.name));
+}
+
+export interface Badge {
+  text: string;
+  color: string;
+  title: string;
+}
+
+export const BADGE_RED = '#c62828';
+export const BADGE_AMBER = '#b26a00';
+
+export function badgeFor(map: HealthMap, now: Date): Badge {
+  const folders = sortByUrgency(Object.values(map));
+  const red = folders.filter((f) => attentionOf(f, now) === 'red');
+  const amber = folders.filter((f) => attentionOf(f, now) === 'amber');
+  if (red.length === 0 && amber.length === 0) {
+    const title = folders.length ? `Connection Doctor: all ${folders.length} folders healthy` : 'Connection Doctor';
+    return { text: '', color: BADGE_RED, title };
+  }
+  const needing = [...red, ...amber];
+  const lines = needing.slice(0, 10).map((f) => `• ${f.name}: ${describeState(f, now)}`);
+  if (needing.length > 10) lines.push(`… and ${needing.length - 10} more`);
+  return {
+    text: String(needing.length),
+    color: red.length ? BADGE_RED : BADGE_AMBER,
+    title: `Connection Doctor: ${needing.length} folder${needing.length === 1 ? '' : 's'} need attention\n${lines.join('\n')}`,
+  };
+}
+
+export function describeState(f: FolderHealth, now: Date): string {
+  const p = PROVIDER_LABEL[f.provider];
+  switch (f.state) {
+    case 'expired':
+      return `${p} connection expired`;
+    case 'disconnected':
+      return `not connected to ${p}`;
+    case 'forbidden':
+      return `${f.forbiddenDocuments.length} export${f.forbiddenDocuments.length === 1 ? '' : 's'} refused (Forbidden access)`;
+    case 'unknown':
+      return 'state unknown';
+    case 'healthy':
+      return attentionOf(f, now) === 'amber' ? 'not checked recently' : 'healthy';
+  }
+}

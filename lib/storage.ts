@@ -1,0 +1,60 @@
+/**
+ * Every stored item, declared once: its key, fallback, version and schema. Values read back are checked with zod;
+ * an unreadable value falls back instead of breaking the extension.
+ */
+
+import { z } from 'zod';
+import { storage } from '#imports';
+import type { PageSnapshot } from './datamolino/snapshot';
+import { Flow } from './fix/flow';
+import { FolderHealth } from './health/model';
+
+export const AuditEntry = z.object({
+  at: z.string(),
+  origin: z.string(),
+  folderId: z.string(),
+  folderName: z.string(),
+  flowId: z.string(),
+  flow: z.string(),
+  step: z.string(),
+  action: z.string(),
+  outcome: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AUDIT_LIMIT = 5000;
+
+const HealthMapSchema = z.record(z.string(), FolderHealth);
+const FlowMapSchema = z.record(z.string(), Flow);
+const AuditSchema = z.array(AuditEntry);
+
+/** Folder health by folder key. */
+export const healthItem = storage.defineItem<z.infer<typeof HealthMapSchema>>('local:health', {
+  fallback: {},
+  version: 1,
+});
+
+/** Fix flows by id: running ones and the last finished one per folder. */
+export const flowsItem = storage.defineItem<z.infer<typeof FlowMapSchema>>('local:flows', { fallback: {}, version: 1 });
+
+/** Every automated click, newest last. */
+export const auditItem = storage.defineItem<AuditEntry[]>('local:auditLog', { fallback: [], version: 1 });
+
+/** The last page each tab reported (session: gone when the browser closes, kept across worker restarts). */
+export const lastPageItem = (tabId: number) => storage.defineItem<PageSnapshot | null>(`session:lastPage:${tabId}`);
+
+/** Reads an item and checks it; a value that fails its schema is replaced by the fallback (and reported). */
+export async function readChecked<T>(
+  item: { getValue(): Promise<unknown>; fallback: T },
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const value = await item.getValue();
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  console.warn('Connection Doctor: stored data did not match its schema; using defaults.', parsed.error.issues[0]);
+  return item.fallback;
+}
+
+export const readHealth = () => readChecked(healthItem, HealthMapSchema);
+export const readFlows = () => readChecked(flowsItem, FlowMapSchema);
+export const readAudit = () => readChecked(auditItem, AuditSchema);

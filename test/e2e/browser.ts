@@ -1,0 +1,40 @@
+/** Launching Debian's Chromium with a build of the extension (E2E tests, benchmarks and the demo). */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Worker } from '@playwright/test';
+
+export const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4600);
+export const EXTENSION_DIR = path.resolve('.output/chrome-mv3-sandbox');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export async function launchWithExtension(
+  options: { extensionDir?: string | null; headless?: boolean } = {},
+): Promise<{ context: BrowserContext; profile: string }> {
+  const { extensionDir = EXTENSION_DIR, headless = true } = options;
+  const profile = mkdtempSync(path.join(tmpdir(), 'cd-profile-'));
+  const extensionArgs = extensionDir
+    ? [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]
+    : [];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless,
+    args: [...CHROMIUM_ARGS, ...extensionArgs],
+    viewport: { width: 1280, height: 860 },
+  });
+  return { context, profile };
+}
+
+export async function serviceWorkerOf(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+}

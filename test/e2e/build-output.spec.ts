@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? files(full) : [full];
+  });
+}
+
+const PRODUCTION = path.resolve('.output/chrome-mv3');
+const SANDBOX = path.resolve('.output/chrome-mv3-sandbox');
+
+test('the production build runs only on Datamolino and names no loopback origin or sandbox endpoint', () => {
+  const manifest = JSON.parse(readFileSync(path.join(PRODUCTION, 'manifest.json'), 'utf8'));
+  expect(manifest.content_scripts[0].matches).toEqual([
+    'https://app.datamolino.com/*',
+    'https://beta.datamolino.com/*',
+  ]);
+  for (const file of files(PRODUCTION)) {
+    const text = readFileSync(file, 'utf8');
+    for (const needle of [
+      '127.0.0.1',
+      'localhost',
+      '/__sandbox',
+      '/xero/identity',
+      '/quickbooks/oauth',
+      'datamolino-sandbox',
+    ])
+      expect(text.includes(needle), `${path.relative(PRODUCTION, file)} contains ${needle}`).toBe(false);
+  }
+});
+
+test('the sandbox build also runs on loopback (any port)', () => {
+  const manifest = JSON.parse(readFileSync(path.join(SANDBOX, 'manifest.json'), 'utf8'));
+  expect(manifest.content_scripts[0].matches).toEqual(
+    expect.arrayContaining(['https://app.datamolino.com/*', 'http://127.0.0.1/*', 'http://localhost/*']),
+  );
+});
+
+test('the manifest key pins the extension id; no build carries a client secret', () => {
+  const manifest = JSON.parse(readFileSync(path.join(PRODUCTION, 'manifest.json'), 'utf8'));
+  expect(manifest.key).toMatch(/^MIIB/);
+  for (const dir of [PRODUCTION, SANDBOX])
+    for (const file of files(dir))
+      expect(readFileSync(file, 'utf8')).not.toMatch(/client_secret["']?\s*[:=]\s*["'][A-Za-z0-9_-]{8,}/);
+});

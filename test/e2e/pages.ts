@@ -1,0 +1,50 @@
+/** Page objects: the Datamolino sandbox pages with our inline UI, and the providers' consent pages. */
+import type { Locator, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+
+export class FolderPage {
+  constructor(
+    readonly page: Page,
+    readonly base: string,
+  ) {}
+
+  open(folderId: string) {
+    return this.page.goto(`${this.base}/en/folders/${folderId}`);
+  }
+
+  get fix(): Locator {
+    return this.page.locator('connection-doctor-fix');
+  }
+
+  get panel(): Locator {
+    return this.page.locator('connection-doctor-panel');
+  }
+
+  banner(provider: string) {
+    return this.page.getByText(
+      `Your connection to ${provider} has expired, please go to folder settings and reconnect.`,
+    );
+  }
+
+  /** Clicks a button in our progress panel. */
+  async panelButton(name: string | RegExp) {
+    await this.panel.getByRole('button', { name }).click();
+  }
+
+  async expectOutcome(title: string | RegExp, timeout = 30_000) {
+    await expect(this.panel.getByRole('status')).toContainText(title, { timeout });
+  }
+}
+
+const CONSENT_BUTTON: Record<string, RegExp> = {
+  xero: /Continue with 1 organisation/,
+  quickbooks: /^Connect$/,
+  freeagent: /^Approve$/,
+};
+
+/** Waits for the provider's consent page in the tab and approves, as the user would. */
+export async function approveConsent(page: Page, provider: 'xero' | 'quickbooks' | 'freeagent') {
+  const button = page.getByRole('button', { name: CONSENT_BUTTON[provider]! });
+  await button.waitFor({ timeout: 30_000 });
+  await button.click();
+}

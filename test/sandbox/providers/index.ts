@@ -1,0 +1,103 @@
+/**
+ * The fake Xero, QuickBooks Online and FreeAgent of the sandbox, behind one `handle` for every path under
+ * /xero/, /quickbooks/ and /freeagent/. Each request passes, in order: the provider's rate limits, any injected
+ * fault, then the provider's own routes.
+ */
+import { Exchange } from './exchange';
+import type { ProviderFake } from './fake';
+import { FaultQueue, outagePage } from './faults';
+import { createFreeAgentFake } from './freeagent';
+import { createQuickBooksFake } from './quickbooks';
+import type { Fault, ProviderFakes, ProviderId, RequestLog } from './types';
+import { createXeroFake } from './xero';
+
+const PROVIDERS: ProviderId[] = ['xero', 'quickbooks', 'freeagent'];
+
+export function createProviderFakes(
+  log: RequestLog,
+  opts: { consentDelayMs?: number; now?: () => number } = {},
+): ProviderFakes {
+  const ctx = { log, now: opts.now ?? Date.now, consentDelayMs: opts.consentDelayMs ?? 0 };
+  const xero = createXeroFake(ctx);
+  const quickbooks = createQuickBooksFake(ctx);
+  const freeagent = createFreeAgentFake(ctx);
+  const fakes: Record<ProviderId, ProviderFake> = { xero, quickbooks, freeagent };
+  const faults = new FaultQueue();
+
+  return {
+    async handle(req, res, url) {
+      const service = PROVIDERS.find((p) => url.pathname.startsWith(`/${p}/`));
+      if (!service) return false;
+      const fake = fakes[service];
+      const ex = new Exchange(req, res, url, service, log);
+      try {
+        if (!fake.admit(ex)) return true;
+        const fault = faults.take(service, req.url ?? url.pathname);
+        if (fault && answerWithFault(ex, fake, fault, faults)) return true;
+        await fake.route(ex);
+      } catch (error) {
+        // A bug in the fake itself: answer rather than leave the client waiting.
+        ex.note('sandbox.error', { message: String(error) });
+        ex.sendText(500, 'Sandbox provider error');
+      }
+      return true;
+    },
+
+    registerClient(provider, client) {
+      fakes[provider].clients.register(client);
+    },
+
+    grantIdForToken(provider, token) {
+      return fakes[provider].grants.grantIdForToken(token);
+    },
+
+    expireAccessTokens(provider, grantId) {
+      fakes[provider].grants.expireAccessTokens(grantId);
+    },
+
+    revokeGrant(provider, grantId) {
+      fakes[provider].revokeGrant(grantId);
+    },
+
+    setXeroRole(email, role) {
+      xero.setRole(email, role);
+    },
+
+    setFreeAgentPermissionLevel(email, level) {
+      freeagent.setPermissionLevel(email, level);
+    },
+
+    setQuickBooksAdmin(email, isAdmin) {
+      quickbooks.setAdmin(email, isAdmin);
+    },
+
+    // Faults for 'datamolino' are accepted but never match here: the Datamolino model applies its own.
+    addFault(fault) {
+      faults.add(fault);
+    },
+
+    reset() {
+      for (const fake of Object.values(fakes)) fake.reset();
+      faults.clear();
+    },
+  };
+}
+
+/** Returns true when the fault answered (or will never answer) the request; 'malformed' lets it run on. */
+function answerWithFault(ex: Exchange, fake: ProviderFake, fault: Fault, faults: FaultQueue): boolean {
+  if (fault.kind === 'malformed') {
+    ex.malformed = true;
+    return false;
+  }
+  ex.note('fault', { kind: fault.kind });
+  if (fault.kind === 'fail') {
+    const status = fault.status ?? 500;
+    ex.sendHtml(status, outagePage(status));
+  } else if (fault.kind === '429') {
+    fake.sendRateLimited(ex, 'minute', fault.retryAfter ?? 1);
+  } else {
+    ex.hang();
+    faults.hold(ex.res);
+  }
+  return true;
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import type { PageSnapshot } from '@/lib/datamolino/snapshot';
+import { ACTION_TIMEOUT_MS, advance, MAX_ATTEMPTS, newFlow } from '@/lib/fix/engine';
+import type { Flow } from '@/lib/fix/flow';
+import type { FlowKind } from '@/lib/messages';
+
+const ORIGIN = 'https://app.datamolino.com';
+const FOLDER = `${ORIGIN}/en/folders/201`;
+let load = 0;
+
+function page(p: Partial<PageSnapshot>): PageSnapshot {
+  return {
+    loadId: `load-${++load}`,
+    url: FOLDER,
+    origin: ORIGIN,
+    kind: 'folder',
+    folderId: '201',
+    provider: 'xero',
+    expired: false,
+    statusLoaded: true,
+    refreshFailed: false,
+    sync: 'synced',
+    folderMenu: true,
+    forbiddenDocuments: [],
+    documentUrls: {},
+    ...p,
+  };
+}
+
+const flowOf = (kind: FlowKind, ctx: Partial<Flow['ctx']> = {}) =>
+  newFlow({
+    id: 'f1',
+    kind,
+    origin: ORIGIN,
+    folderId: '201',
+    folderName: 'Northwind Traders',
+    folderUrl: FOLDER,
+    provider: 'xero',
+    tabId: 1,
+    now: new Date(0),
+    ctx,
+  });
+
+describe('refresh flow', () => {
+  it('clicks Refresh once, then reports success when the banner is gone', () => {
+    const expired = page({ expired: true });
+    let r = advance(flowOf('refresh'), expired, 0);
+    expect(r.action).toEqual({ op: 'menu', item: 'refresh' });
+    // Same page again before the action took effect: nothing new is sent.
+    r = advance(r.flow, expired, 10);
+    expect(r.action).toBeUndefined();
+    r = advance(r.flow, page({ sync: 'syncing', statusLoaded: false }), 20);
+    expect(r.flow.status).toBe('waiting');
+    r = advance(r.flow, page({ sync: 'synced' }), 30);
+    expect(r.flow.status).toBe('done');
+    expect(r.flow.outcome?.ok).toBe(true);
+  });
+
+  it('escalates to Reconnect when the banner is still there after the refresh', () => {
+    let r = advance(flowOf('refresh'), page({ expired: true }), 0);
+    r = advance(r.flow, page({ expired: true, refreshFailed: true }), 10);
+    expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome).toMatchObject({ title: 'Refresh was not enough', next: ['reconnect'] });
+  });
+
+  it('retries an action without effect, then stops with the manual steps', () => {
+    const stuck = page({ expired: true });
+    let r = advance(flowOf('refresh'), stuck, 0);
+    let t = 0;
+    for (let i = 1; i < MAX_ATTEMPTS; i++) {
+      t += ACTION_TIMEOUT_MS + 1;
+      r = advance(r.flow, stuck, t);
+      expect(r.action).toEqual({ op: 'menu', item: 'refresh' });
+    }
+    r = advance(r.flow, stuck, t + ACTION_TIMEOUT_MS + 1);
+    expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome?.manualSteps?.length).toBeGreaterThan(2);
+  });
+});
+
+describe('reconnect flow', () => {
+  it('goes preflight → confirm → disconnect → connect → consent → retry exports', () => {
+    let r = advance(flowOf('reconnect'), page({ expired: true }), 0);
+    expect(r.action).toEqual({ op: 'open-tab', tab: 'export-failed' });
+    const failedTab = page({
+      expired: true,
+      activeTab: 'Export Failed 1',
+      forbiddenDocuments: ['2011'],
+      documentUrls: { '2011': `${FOLDER}/documents/2011` },
+    });
+    r = advance(r.flow, failedTab, 1);
+    expect(r.action).toEqual({ op: 'inspect-menu' });
+    r.flow.ctx.menu = { found: true, refresh: true, disconnect: true, connect: false };
+    r.flow.pending = undefined;
+    r = advance(r.flow, failedTab, 2);
+    expect(r.flow).toMatchObject({ status: 'waiting', waitingFor: 'confirm' });
+    expect(r.action).toBeUndefined();
+    r = advance({ ...r.flow, confirmed: true }, failedTab, 3);
+    expect(r.action).toEqual({ op: 'menu', item: 'disconnect' });
+    r = advance(r.flow, page({ kind: 'connect-screen' }), 4);
+    expect(r.action).toEqual({ op: 'connect', provider: 'xero' });
+    r = advance(r.flow, page({ kind: 'other', folderId: undefined, url: 'https://login.xero.com/x' }), 5);
+    expect(r.flow).toMatchObject({ status: 'waiting', waitingFor: 'consent' });
+    r = advance(r.flow, page({}), 6);
+    expect(r.action).toEqual({ op: 'navigate', url: `${FOLDER}/documents/2011` });
+    const doc = (d: Partial<NonNullable<PageSnapshot['document']>>) =>
+      page({
+        kind: 'document',
+        url: `${FOLDER}/documents/2011`,
+        document: { id: '2011', forbidden: false, exported: false, canExport: false, canDismiss: false, ...d },
+      });
+    r = advance(r.flow, doc({ errorText: 'Forbidden access…', forbidden: true, canDismiss: true }), 7);
+    expect(r.action).toEqual({ op: 'dismiss' });
+    r = advance(r.flow, doc({ canExport: true }), 8);
+    expect(r.action).toEqual({ op: 'export' });
+    r = advance(r.flow, doc({ exported: true }), 9);
+    expect(r.flow.status).toBe('done');
+    expect(r.flow.outcome).toMatchObject({ ok: true, title: 'Reconnected to Xero' });
+    expect(r.flow.outcome?.detail).toContain('1 of 1 failed export went through');
+  });
+
+  it('stops before acting when Disconnect is missing', () => {
+    let r = advance(flowOf('reconnect', { failedDocs: [] }), page({ expired: true }), 0);
+    expect(r.action).toEqual({ op: 'inspect-menu' });
+    r.flow.ctx.menu = { found: true, refresh: false, disconnect: false, connect: false };
+    r = advance(r.flow, page({ expired: true }), 1);
+    expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome?.title).toBe('Disconnect is not in the Folder Menu');
+    expect(r.flow.outcome?.manualSteps?.[1]).toContain('Folder Menu');
+  });
+});
+
+describe('draft-status test', () => {
+  const docUrl = `${FOLDER}/documents/2011`;
+  const doc = (d: Partial<NonNullable<PageSnapshot['document']>>) =>
+    page({
+      kind: 'document',
+      url: docUrl,
+      document: {
+        id: '2011',
+        forbidden: true,
+        exported: false,
+        canExport: false,
+        canDismiss: true,
+        errorText: 'Forbidden access',
+        approvalStatus: 'Awaiting Payment',
+        ...d,
+      },
+    });
+  const start = () => flowOf('draft-test', { docId: '2011', failedDocs: ['2011'], docUrls: { '2011': docUrl } });
+
+  for (const [result, verdict] of [
+    ['exported', 'Draft worked: the connection is fine'],
+    ['failed', 'Draft failed too: the connection itself is broken'],
+  ] as const) {
+    it(`gives the verdict when Draft ${result}`, () => {
+      let r = advance(start(), doc({}), 0);
+      expect(r.flow.waitingFor).toBe('confirm');
+      r = advance({ ...r.flow, confirmed: true }, doc({}), 1);
+      expect(r.action).toEqual({ op: 'set-approval', value: 'Draft' });
+      r = advance(r.flow, doc({ approvalStatus: 'Draft' }), 2);
+      expect(r.action).toEqual({ op: 'dismiss' });
+      r = advance(
+        r.flow,
+        doc({ approvalStatus: 'Draft', errorText: undefined, forbidden: false, canDismiss: false, canExport: true }),
+        3,
+      );
+      expect(r.action).toEqual({ op: 'export' });
+      const after =
+        result === 'exported'
+          ? doc({ approvalStatus: 'Draft', errorText: undefined, forbidden: false, canDismiss: false, exported: true })
+          : doc({ approvalStatus: 'Draft' });
+      r = advance(r.flow, after, 4);
+      expect(r.flow.outcome?.title).toBe(verdict);
+    });
+  }
+
+  it('never touches an exported document', () => {
+    const r = advance(
+      { ...start(), confirmed: true },
+      doc({ exported: true, errorText: undefined, forbidden: false, canDismiss: false }),
+      0,
+    );
+    expect(r.action).toBeUndefined();
+    expect(r.flow.outcome?.title).toBe('That document is already exported');
+  });
+});
