@@ -943,6 +943,19 @@ describe('QuickBooks', () => {
     });
   });
 
+  it('allows 10 calls in flight per realm; the 11th gets the throttle fault', async () => {
+    const { tokens } = await qbConnect();
+    const path = `${BLUEBELL_REALM}/companyinfo/${BLUEBELL_REALM}`;
+    h.fakes.addFault({ provider: 'quickbooks', pathIncludes: '/companyinfo/', kind: 'hang', count: 10 });
+    const hanging = Array.from({ length: 10 }, () => qbApi(tokens.access_token, path).catch(() => 'dropped'));
+    await waitFor(() => events({ event: 'fault' }).length === 10);
+    const eleventh = await qbApi(tokens.access_token, path);
+    expect(eleventh.status).toBe(429);
+    expect(events({ event: 'rate_limited' })[0]?.detail).toMatchObject({ problem: 'concurrent' });
+    h.fakes.reset();
+    expect(new Set(await Promise.all(hanging))).toEqual(new Set(['dropped']));
+  });
+
   it('revoke (Basic auth) ends the grant; userinfo tells who consented', async () => {
     const { tokens } = await qbConnect();
     const info = await fetch(`${h.origin}/quickbooks/accounts/v1/openid_connect/userinfo`, {

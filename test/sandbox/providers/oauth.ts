@@ -237,7 +237,7 @@ export interface TokenPolicy {
 
 const CODE_TTL_MS = 5 * 60_000;
 /** How long a refresh takes server-side: a second refresh of the same grant arriving meanwhile is refused. */
-const REFRESH_WORK_MS = 40;
+const REFRESH_WORK_MS = 100;
 
 export type RefreshResult =
   | { ok: true; grant: Grant; response: Record<string, unknown>; replay: boolean }
@@ -305,7 +305,7 @@ export class GrantStore {
   refreshTokenExpiresIn(grant: Grant): number {
     const issuedAt = grant.refreshToken?.issuedAt ?? this.now();
     const end = Math.min(issuedAt + this.policy.refreshIdleMs, grant.createdAt + this.policy.refreshMaxMs);
-    return Math.max(0, Math.floor((end - this.now()) / 1000));
+    return Math.max(0, Math.ceil((end - this.now()) / 1000));
   }
 
   async refresh(

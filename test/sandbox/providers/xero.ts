@@ -778,7 +778,7 @@ export function createXeroFake(ctx: ProviderContext): XeroFake {
       dueDate: parseDate(item.DueDate),
       reference: typeof item.Reference === 'string' ? item.Reference : '',
       invoiceNumber: typeof item.InvoiceNumber === 'string' ? item.InvoiceNumber : '',
-      currency: org.currency,
+      currency: typeof item.CurrencyCode === 'string' ? item.CurrencyCode : org.currency,
       lineItems: lines.map((line) => ({
         Description: String(line.Description ?? ''),
         Quantity: Number(line.Quantity ?? 1),
