@@ -38,7 +38,7 @@ export function newFlow(init: {
     updatedAt: now.toISOString(),
     confirmed: false,
     steps: [],
-    ctx: { docUrls: {}, retried: {}, exportClicked: {}, siblings: [], siblingsChecked: {}, ...ctx },
+    ctx: { docUrls: {}, retried: {}, exportClicked: {}, siblings: [], siblingsChecked: {}, sent: [], ...ctx },
   };
   flow.steps = FLOWS[flow.kind].map((s) => ({ id: s.id, label: s.label(flow), state: 'pending' as const }));
   return flow;
@@ -105,6 +105,7 @@ export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
         }),
       };
     flow.pending = { key, loadId: page.loadId, at: now, attempts };
+    if (!flow.ctx.sent.includes(key)) flow.ctx.sent.push(key);
     if (decision.act.op === 'export' && key.startsWith('export:'))
       flow.ctx.exportClicked[key.slice('export:'.length)] = true;
     return { flow, action: decision.act };

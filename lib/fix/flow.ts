@@ -51,6 +51,8 @@ export const Flow = z.object({
     siblings: z.array(z.object({ folderId: z.string(), name: z.string(), url: z.string() })).default([]),
     siblingsChecked: z.record(z.string(), z.boolean()).default({}),
     syncWaitStartedAt: z.number().optional(),
+    /** Keys of the actions sent so far (a step may need to know its click happened on an earlier page). */
+    sent: z.array(z.string()).default([]),
     refreshResult: z.enum(['ok', 'failed']).optional(),
   }),
   outcome: Outcome.optional(),

@@ -156,7 +156,12 @@ export const disconnect: Step = {
   check: (page, flow) => {
     if (page.kind === 'connect-screen' || page.kind === 'connect-choice') return { done: true };
     if (page.kind === 'disconnect-confirm')
-      return { act: { op: 'confirm-disconnect' }, message: 'Confirming Disconnect…', once: true };
+      return {
+        act: { op: 'confirm-disconnect' },
+        key: 'confirm-disconnect',
+        message: 'Confirming Disconnect…',
+        once: true,
+      };
     if (!onFolder(page, flow)) return goToFolder(flow);
     return { act: { op: 'menu', item: 'disconnect' }, message: `Disconnecting ${provider(flow)}…`, once: true };
   },
@@ -190,7 +195,11 @@ export const connect: Step = {
         once: true,
         message: `Connecting to ${provider(flow)}…`,
       };
-    return { done: true };
+    // Connect was clicked (we are at the provider now), or the folder is connected already.
+    if (flow.ctx.sent.includes('connect') || flow.ctx.sent.includes('connect-as')) return { done: true };
+    if (page.kind === 'folder' && page.folderId === flow.folderId && page.statusLoaded && !page.expired)
+      return { done: true };
+    return { wait: 'page', message: 'Waiting for the connect screen…' };
   },
 };
 
@@ -261,8 +270,10 @@ export const verifySiblings: Step = {
   check: (page, flow) => {
     const next = flow.ctx.siblings.find((s) => !flow.ctx.siblingsChecked[s.folderId]);
     if (!next) return { done: true };
-    if (page.kind === 'folder' && page.folderId === next.folderId && page.statusLoaded)
+    if (page.kind === 'folder' && page.folderId === next.folderId) {
+      if (!page.statusLoaded) return { wait: 'page', message: `Checking ${next.name}…` };
       return { done: true, ctx: { siblingsChecked: { ...flow.ctx.siblingsChecked, [next.folderId]: !page.expired } } };
+    }
     return {
       act: { op: 'navigate', url: next.url },
       key: `sibling:${next.folderId}`,

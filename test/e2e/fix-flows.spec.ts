@@ -1,5 +1,5 @@
 /// <reference types="chrome" />
-import type { Worker } from '@playwright/test';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { approveConsent, FolderPage } from './pages';
 import { SandboxApi } from './sandbox-api';
@@ -17,6 +17,19 @@ async function badge(sw: Worker) {
     color: await chrome.action.getBadgeBackgroundColor({}),
     title: await chrome.action.getTitle({}),
   }));
+}
+
+/** Stops the extension's service worker (as Chrome does when idle) and waits until DevTools reports it stopped. */
+async function stopServiceWorker(context: BrowserContext, page: Page) {
+  const session = await context.newCDPSession(page);
+  const states = new Map<string, string>();
+  session.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) states.set(v.versionId, v.runningStatus);
+  });
+  await session.send('ServiceWorker.enable');
+  await session.send('ServiceWorker.stopAllWorkers');
+  await expect.poll(() => [...states.values()].every((s) => s === 'stopped') && states.size > 0).toBe(true);
+  await session.detach();
 }
 
 async function failedDocuments(api: SandboxApi, folderId: string) {
@@ -150,12 +163,7 @@ test('the service worker stopped while waiting for consent: the flow still compl
   const consent = page.getByRole('button', { name: /^Connect$/ });
   await consent.waitFor();
 
-  const cdp = await context.browser()!.newBrowserCDPSession();
-  await cdp.send('ServiceWorker.enable' as never).catch(() => undefined);
-  const session = await context.newCDPSession(page);
-  await session.send('ServiceWorker.enable');
-  await session.send('ServiceWorker.stopAllWorkers');
-  await expect.poll(() => context.serviceWorkers().length).toBe(0);
+  await stopServiceWorker(context, page);
 
   await consent.click();
   await folder.expectOutcome('Reconnected to QuickBooks', 60_000);
