@@ -8,6 +8,12 @@ import { ActionResult, PageAction, PageSnapshot } from './datamolino/snapshot';
 export const FlowKind = z.enum(['fix', 'refresh', 'reconnect', 'retry-exports', 'draft-test']);
 export type FlowKind = z.infer<typeof FlowKind>;
 
+export const ProviderId = z.enum(['xero', 'quickbooks', 'freeagent']);
+export type ProviderId = z.infer<typeof ProviderId>;
+
+export const BatchKind = z.enum(['fix-all', 'scan-all']);
+export type BatchKind = z.infer<typeof BatchKind>;
+
 const folderRef = {
   origin: z.string().max(200),
   folderId: z.string().max(64),
@@ -26,8 +32,29 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('answerFlow'), flowId: z.string().max(64), answer: z.enum(['confirm', 'cancel']) }),
   z.object({ type: z.literal('dismissFlow'), flowId: z.string().max(64) }),
+
+  // Provider connections (lib/background/providers.ts): the extension's own OAuth to each provider.
+  z.object({ type: z.literal('getProviders') }),
+  z.object({ type: z.literal('connectProvider'), provider: ProviderId }),
+  z.object({ type: z.literal('disconnectProvider'), provider: ProviderId }),
+  z.object({ type: z.literal('checkProviders'), force: z.boolean().optional() }),
+
+  // Many folders at once (lib/background/batch.ts): "fix all" and "scan all folders".
+  z.object({
+    type: z.literal('startBatch'),
+    kind: BatchKind,
+    origin: z.string().max(200).optional(),
+    account: z.string().max(300).optional(),
+  }),
+  z.object({ type: z.literal('cancelBatch'), batchId: z.string().max(64) }),
+  z.object({ type: z.literal('getBatch') }),
+
+  // Options page.
+  z.object({ type: z.literal('getAudit') }),
+  z.object({ type: z.literal('resetAllData') }),
 ]);
 export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
+export type RequestOf<T extends BackgroundRequest['type']> = Extract<BackgroundRequest, { type: T }>;
 
 /** Messages to a content script. */
 export const ContentRequest = z.discriminatedUnion('type', [

@@ -21,7 +21,9 @@ import {
   readFlows,
   readHealth,
 } from '../storage';
+import { handleBatchRequest } from './batch';
 import { isDatamolinoUrl } from './hosts';
+import { handleProviderRequest, resetProviders } from './providers';
 
 const WATCH_ALARM = 'flow-watch';
 /** Consent at the provider is the user's to do; after this long the flow gives up. */
@@ -81,6 +83,19 @@ export async function handleMessage(message: unknown, sender: Runtime.MessageSen
         return await serial(() => answerFlow(req.flowId, req.answer));
       case 'dismissFlow':
         return await serial(() => dismissFlow(req.flowId));
+      case 'getProviders':
+      case 'connectProvider':
+      case 'disconnectProvider':
+      case 'checkProviders':
+        return await handleProviderRequest(req);
+      case 'startBatch':
+      case 'cancelBatch':
+      case 'getBatch':
+        return await handleBatchRequest(req);
+      case 'getAudit':
+        return { ok: true, value: await readAudit() };
+      case 'resetAllData':
+        return await serial(resetAllData);
     }
   } catch (error) {
     return { ok: false, error: `Something went wrong: ${(error as Error).message}` };
@@ -352,6 +367,16 @@ export function onTabRemoved(tabId: number) {
       if (flow.tabId === tabId && isActive(flow)) await endForClosedTab(flow);
     await lastPageItem(tabId).removeValue();
   });
+}
+
+/** Options → "Reset all data": provider tokens are revoked first, then everything stored is removed. */
+async function resetAllData(): Promise<Reply<null>> {
+  await resetProviders();
+  await browser.storage.local.clear();
+  await browser.storage.session.clear();
+  await browser.alarms.clearAll();
+  await updateBadge({});
+  return { ok: true, value: null };
 }
 
 export function registerBackground() {
