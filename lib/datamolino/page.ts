@@ -174,6 +174,7 @@ export function readPage(
   settled: boolean,
 ): PageSnapshot {
   const kind = pageKind(doc, url);
+  const tab = activeTab(doc);
   const u = new URL(url);
   const folderId = folderIdFromUrl(url);
   const documentId = documentIdFromUrl(url);
@@ -196,7 +197,8 @@ export function readPage(
     refreshFailed: hasText(doc.body ?? doc, '[role="alert"], [role="status"], p, div', controlTexts('couldNotRefresh')),
     sync: syncState(doc),
     folderMenu: Boolean(doc.body && findFolderMenu(doc.body)),
-    activeTab: activeTab(doc),
+    activeTab: tab,
+    exportFailedTab: tab !== undefined && controlTexts('exportFailedTab').some((t) => normaliseText(tab).startsWith(t)),
     forbiddenDocuments,
     documentUrls,
     folderUrl: kind === 'folder' || kind === 'connect-screen' ? u.origin + u.pathname : folderLink(doc, url, folderId),

@@ -54,6 +54,8 @@ export const PageSnapshot = z.object({
   folderMenu: z.boolean(),
   /** The tab currently shown, e.g. "Export Failed". */
   activeTab: text.optional(),
+  /** The tab shown is Export Failed: its list is every document of the folder whose export failed. */
+  exportFailedTab: z.boolean(),
   /** Documents listed on this page with a Forbidden-access error. */
   forbiddenDocuments: z.array(id).max(10_000),
   /** Links to documents named on this page (id → URL), so a flow can open them without guessing URL patterns. */

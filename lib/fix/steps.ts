@@ -106,14 +106,12 @@ export const collectFailed: Step = {
   check: (page, flow) => {
     if (flow.ctx.failedDocs) return { done: true };
     if (page.kind === 'connect-screen') return { done: true, ctx: { failedDocs: [] } };
-    if (onFolder(page, flow) && isExportFailedTab(page))
+    if (onFolder(page, flow) && page.exportFailedTab)
       return { done: true, ctx: { failedDocs: page.forbiddenDocuments } };
     if (!onFolder(page, flow)) return goToFolder(flow);
     return { act: { op: 'open-tab', tab: 'export-failed' }, once: false, message: 'Looking at Export Failed…' };
   },
 };
-
-const isExportFailedTab = (page: PageSnapshot) => page.activeTab?.toLowerCase().startsWith('export failed') ?? false;
 
 export const preflight: Step = {
   id: 'preflight',

@@ -29,7 +29,7 @@ export function observationsFromPage(page: PageSnapshot): FolderObservation[] {
         expired: page.expired,
         disconnected: page.kind === 'connect-screen',
         // Only the Export Failed tab lists every failed document; other tabs say nothing about them.
-        forbiddenComplete: page.activeTab?.toLowerCase().startsWith('export failed') ?? false,
+        forbiddenComplete: page.exportFailedTab,
         forbiddenDocuments: page.forbiddenDocuments,
         lastExportSeen: page.lastExportSeen,
       },

@@ -23,6 +23,7 @@ function page(p: Partial<PageSnapshot>): PageSnapshot {
     folderMenu: true,
     forbiddenDocuments: [],
     documentUrls: {},
+    exportFailedTab: false,
     ...p,
   };
 }
@@ -84,7 +85,8 @@ describe('reconnect flow', () => {
     expect(r.action).toEqual({ op: 'open-tab', tab: 'export-failed' });
     const failedTab = page({
       expired: true,
-      activeTab: 'Export Failed 1',
+      activeTab: 'Export Failed (1)',
+      exportFailedTab: true,
       forbiddenDocuments: ['2011'],
       documentUrls: { '2011': `${FOLDER}/documents/2011` },
     });
