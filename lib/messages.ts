@@ -19,6 +19,86 @@ const folderRef = {
   folderId: z.string().max(64),
 };
 
+/** How the extension reaches a provider's token endpoint (lib/auth). */
+export const ProviderAppMode = z.enum(['public-pkce', 'own-credentials', 'exchange-endpoint']);
+export type ProviderAppMode = z.infer<typeof ProviderAppMode>;
+
+export const ProviderState = z.enum(['not-connected', 'connected', 'reconnect-needed', 'checking', 'error']);
+export type ProviderState = z.infer<typeof ProviderState>;
+
+/** One provider connection as the popup and options page show it (reply to getProviders / checkProviders). */
+export const ProviderStatus = z.object({
+  provider: ProviderId,
+  connected: z.boolean(),
+  state: ProviderState,
+  organisation: z.string().optional(),
+  /** Xero tenant id, QuickBooks realm id or FreeAgent company URL. */
+  tenantId: z.string().optional(),
+  user: z
+    .object({
+      email: z.string().optional(),
+      name: z.string().optional(),
+      /** Provider's own value: Xero OrganisationRole, or "admin" for QuickBooks when known. */
+      role: z.string().optional(),
+      roleLabel: z.string().optional(),
+      /** FreeAgent permission_level (0–8). */
+      permissionLevel: z.number().optional(),
+    })
+    .optional(),
+  connectedAt: z.string().optional(),
+  /** ISO time of the last health check, successful or not. */
+  lastCheck: z.string().optional(),
+  /** ISO time of the last check that reached the provider and succeeded. */
+  lastSuccess: z.string().optional(),
+  /** ISO time before which no check will call the provider (rate limits, backoff). */
+  nextCheckNotBefore: z.string().optional(),
+  problem: z.object({ kind: z.string(), message: z.string() }).optional(),
+  diagnosis: z
+    .object({
+      canExport: z.union([z.boolean(), z.literal('unknown')]),
+      verdict: z.string(),
+      askFor: z.string().optional(),
+    })
+    .optional(),
+  foresight: z
+    .object({
+      level: z.enum(['ok', 'soon', 'lapsed', 'unknown']),
+      message: z.string(),
+      lapsesAt: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * Plain-words answers to "can this user export bills as {approval status}?" (Xero: one per approval status;
+   * QuickBooks and FreeAgent: one, without a status).
+   */
+  exportAs: z
+    .array(
+      z.object({
+        approvalStatus: z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment']).optional(),
+        canExport: z.union([z.boolean(), z.literal('unknown')]),
+        verdict: z.string(),
+        askFor: z.string().optional(),
+      }),
+    )
+    .optional(),
+  /** The Datamolino folders seen with this provider, with when their connection is likely to lapse. */
+  folders: z
+    .array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        foresight: z.object({
+          level: z.enum(['ok', 'soon', 'lapsed', 'unknown']),
+          message: z.string(),
+          lapsesAt: z.string().optional(),
+        }),
+      }),
+    )
+    .optional(),
+  app: z.object({ configured: z.boolean(), mode: ProviderAppMode }),
+});
+export type ProviderStatus = z.infer<typeof ProviderStatus>;
+
 /** Messages to the background. */
 export const BackgroundRequest = z.discriminatedUnion('type', [
   /** Content script: what the page shows now (sent on load and whenever it changes). */

@@ -58,3 +58,50 @@ export async function readChecked<T>(
 export const readHealth = () => readChecked(healthItem, HealthMapSchema);
 export const readFlows = () => readChecked(flowsItem, FlowMapSchema);
 export const readAudit = () => readChecked(auditItem, AuditSchema);
+
+// ---- Provider connections (lib/auth, lib/background/providers.ts). Local only, never synced. ----
+
+/**
+ * QuickBooks and FreeAgent need the app's client secret at their token endpoint: either the user's own app
+ * (`own-credentials`: id and secret stay in this browser's local storage) or a token-exchange endpoint that adds it
+ * (`exchange-endpoint`: the client id is still needed for the consent page).
+ */
+const SecretAppSettings = z.object({
+  mode: z.enum(['own-credentials', 'exchange-endpoint']).default('exchange-endpoint'),
+  clientId: z.string().max(200).default(''),
+  clientSecret: z.string().max(500).default(''),
+  exchangeUrl: z.string().max(2000).default(''),
+});
+
+/** The user's own provider app settings from the options page. Empty strings mean "not set" (use the build's). */
+export const ProviderAppSettings = z.object({
+  xero: z.object({ clientId: z.string().max(200).default('') }).prefault({}),
+  quickbooks: SecretAppSettings.prefault({}),
+  freeagent: SecretAppSettings.prefault({}),
+});
+export type ProviderAppSettings = z.infer<typeof ProviderAppSettings>;
+
+export const ProviderSettings = z.object({
+  /** Hours between background health checks of the provider connections. */
+  checkIntervalHours: z.number().min(1).max(168).default(6),
+});
+export type ProviderSettings = z.infer<typeof ProviderSettings>;
+
+export const providerAppsItem = storage.defineItem<unknown>('local:providerApps', { fallback: {}, version: 1 });
+export const providerSettingsItem = storage.defineItem<unknown>('local:providerSettings', { fallback: {}, version: 1 });
+
+/** For the options page (a trusted extension page): read and write the provider app settings and check interval. */
+export async function readProviderApps(): Promise<ProviderAppSettings> {
+  const parsed = ProviderAppSettings.safeParse(await providerAppsItem.getValue());
+  return parsed.success ? parsed.data : ProviderAppSettings.parse({});
+}
+export async function writeProviderApps(apps: ProviderAppSettings): Promise<void> {
+  await providerAppsItem.setValue(ProviderAppSettings.parse(apps));
+}
+export async function readProviderSettings(): Promise<ProviderSettings> {
+  const parsed = ProviderSettings.safeParse(await providerSettingsItem.getValue());
+  return parsed.success ? parsed.data : ProviderSettings.parse({});
+}
+export async function writeProviderSettings(settings: ProviderSettings): Promise<void> {
+  await providerSettingsItem.setValue(ProviderSettings.parse(settings));
+}
