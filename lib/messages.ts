@@ -14,6 +14,43 @@ export type ProviderId = z.infer<typeof ProviderId>;
 export const BatchKind = z.enum(['fix-all', 'scan-all']);
 export type BatchKind = z.infer<typeof BatchKind>;
 
+export const BatchItemState = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
+export type BatchItemState = z.infer<typeof BatchItemState>;
+
+/** "Fix all" or "scan all folders" as stored and as the popup shows it (reply to startBatch / getBatch / cancelBatch). */
+export const BatchStatus = z.object({
+  id: z.string(),
+  kind: BatchKind,
+  status: z.enum(['running', 'done', 'cancelled', 'failed']),
+  /** Why the batch ended early, in plain words. */
+  stopReason: z.string().optional(),
+  origin: z.string().optional(),
+  account: z.string().optional(),
+  /** The one tab the batch works in. */
+  tabId: z.number().int().optional(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  /** When the current folder's visit began (ms since epoch): paces the scan and times out a page that never loads. */
+  itemStartedAt: z.number().optional(),
+  items: z.array(
+    z.object({
+      key: z.string(),
+      origin: z.string(),
+      folderId: z.string(),
+      name: z.string(),
+      url: z.string(),
+      state: BatchItemState,
+      /** The fix flow running or last run for this folder (fix all). */
+      flowId: z.string().optional(),
+      flow: FlowKind.optional(),
+      /** What happened, in plain words ("Reconnected to Xero", "healthy", …). */
+      result: z.string().optional(),
+      ok: z.boolean().optional(),
+    }),
+  ),
+});
+export type BatchStatus = z.infer<typeof BatchStatus>;
+
 const folderRef = {
   origin: z.string().max(200),
   folderId: z.string().max(64),

@@ -8,6 +8,7 @@ import { storage } from '#imports';
 import type { PageSnapshot } from './datamolino/snapshot';
 import { Flow } from './fix/flow';
 import { FolderHealth } from './health/model';
+import { BatchStatus } from './messages';
 
 export const AuditEntry = z.object({
   at: z.string(),
@@ -58,6 +59,24 @@ export async function readChecked<T>(
 export const readHealth = () => readChecked(healthItem, HealthMapSchema);
 export const readFlows = () => readChecked(flowsItem, FlowMapSchema);
 export const readAudit = () => readChecked(auditItem, AuditSchema);
+
+// ---- Popup and options: "fix all" / "scan all" progress and the user's preferences. ----
+
+/** The running or last batch ("fix all", "scan all folders"), so a service-worker restart does not lose it. */
+export const batchItem = storage.defineItem<BatchStatus | null>('local:batch', { fallback: null, version: 1 });
+export const readBatch = () => readChecked(batchItem, BatchStatus.nullable());
+
+export const Preferences = z.object({
+  /** Desktop notification when a folder's connection expires (needs the optional "notifications" permission). */
+  notifications: z.boolean().default(false),
+});
+export type Preferences = z.infer<typeof Preferences>;
+
+export const preferencesItem = storage.defineItem<Preferences>('local:preferences', {
+  fallback: { notifications: false },
+  version: 1,
+});
+export const readPreferences = () => readChecked(preferencesItem, Preferences);
 
 // ---- Provider connections (lib/auth, lib/background/providers.ts). Local only, never synced. ----
 
