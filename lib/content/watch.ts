@@ -59,6 +59,7 @@ function isContentRequest(value: unknown): value is ContentRequest {
 export function startPageWatch(ctx: ContentScriptContext) {
   const loadId = crypto.randomUUID();
   const shown = new Map<Element, { finding: Finding; host: HTMLElement }>();
+  const ours = new WeakSet<Element>();
   let flow: Flow | undefined;
   let settled = false;
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
@@ -109,6 +110,7 @@ export function startPageWatch(ctx: ContentScriptContext) {
         : [];
     const host = createFixElement(finding, () => startFix('fix', finding), more);
     finding.anchor.after(host);
+    ours.add(host);
     shown.set(finding.anchor, { finding, host });
   }
 
@@ -165,6 +167,11 @@ export function startPageWatch(ctx: ContentScriptContext) {
     }
   }
 
+  /** Our tag in the page that we did not put there (a copied element, or an imitation): removed. */
+  function removeCopy(el: Element) {
+    if (el.localName === FIX_TAG && !ours.has(el)) el.remove();
+  }
+
   const observer = new MutationObserver((records) => {
     const roots = new Set<Node>();
     let removedOrHidden = false;
@@ -172,7 +179,16 @@ export function startPageWatch(ctx: ContentScriptContext) {
       const target = record.target;
       if (OUR_TAGS.has((target as Element).localName)) continue;
       if (record.type === 'childList') {
-        for (const node of record.addedNodes) if (!OUR_TAGS.has((node as Element).localName)) roots.add(node);
+        for (const node of record.addedNodes) {
+          if (OUR_TAGS.has((node as Element).localName)) {
+            removeCopy(node as Element);
+            continue;
+          }
+          roots.add(node);
+          // A re-render that copies markup (innerHTML) also copies our element, without its shadow root.
+          if (node.nodeType === Node.ELEMENT_NODE)
+            for (const copy of [...(node as Element).getElementsByTagName(FIX_TAG)]) removeCopy(copy);
+        }
         if (record.removedNodes.length) removedOrHidden = true;
       } else if (record.type === 'characterData') {
         roots.add(target.parentNode ?? target);

@@ -41,6 +41,7 @@ for (const { provider, name, folderId, exportEvent } of PROVIDERS) {
   test(`${name}: expired → Fix → Refresh not enough → confirm Reconnect → consent → failed exports re-exported`, async ({
     page,
     sandbox,
+    serviceWorker,
   }) => {
     const api = new SandboxApi(sandbox.url);
     await api.expire(folderId, 'revoked');
@@ -71,6 +72,13 @@ for (const { provider, name, folderId, exportEvent } of PROVIDERS) {
     expect(await failedDocuments(api, folderId)).toEqual([]);
     expect(await api.log({ event: 'folder.disconnect' })).toHaveLength(1);
     await expect(folder.banner(name)).toHaveCount(0);
+
+    // The audit log names every automated click with its folder and outcome.
+    const audit = await serviceWorker.evaluate(async () => (await chrome.storage.local.get('auditLog')).auditLog);
+    const actions = (audit as { folderId: string; action: string; outcome: string }[])
+      .filter((e) => e.folderId === folderId)
+      .map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['menu:refresh', 'menu:disconnect', 'connect', 'dismiss', 'export']));
   });
 }
 

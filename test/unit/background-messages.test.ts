@@ -1,0 +1,84 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import browser from 'webextension-polyfill';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { handleMessage } from '@/lib/background/service';
+
+const EXTENSION_PAGE = () => browser.runtime.getURL('/popup.html');
+
+describe('background messages', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  const fromPopup = () => ({ id: browser.runtime.id, url: EXTENSION_PAGE() });
+  const fromContent = (url = 'https://app.datamolino.com/en/folders/201') => ({
+    id: browser.runtime.id,
+    url,
+    tab: { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false },
+  });
+
+  it('answers the popup', async () => {
+    expect(await handleMessage({ type: 'getHealth' }, fromPopup())).toEqual({
+      ok: true,
+      value: { folders: [], flows: [] },
+    });
+  });
+
+  it('refuses another extension, a web page, and a content script on a site we do not run on', async () => {
+    for (const sender of [
+      { id: 'some-other-extension', url: 'chrome-extension://other/popup.html' },
+      { url: 'https://evil.example/' },
+      fromContent('https://evil.example/en/folders/1'),
+    ]) {
+      const reply = await handleMessage({ type: 'getHealth' }, sender);
+      expect(reply).toEqual({ ok: false, error: expect.stringContaining('Refused') });
+    }
+  });
+
+  it('refuses popup-only requests from a content script', async () => {
+    const reply = await handleMessage({ type: 'resetAllData' }, fromContent());
+    expect(reply).toEqual({ ok: false, error: expect.stringContaining('not for page scripts') });
+  });
+
+  it('names what is wrong with a malformed message and changes nothing', async () => {
+    for (const message of [
+      null,
+      42,
+      'getHealth',
+      {},
+      { type: 'nope' },
+      { type: 'startFix', origin: 1 },
+      { type: 'answerFlow', flowId: 'x', answer: 'maybe' },
+    ]) {
+      const reply = await handleMessage(message, fromPopup());
+      expect(reply.ok).toBe(false);
+      if (!reply.ok) expect(reply.error).toMatch(/^Invalid message/);
+    }
+    expect(await browser.storage.local.get(null)).toEqual({});
+  });
+
+  it('refuses a page report that names another site than the page it came from', async () => {
+    const reply = await handleMessage(
+      {
+        type: 'pageSeen',
+        page: {
+          loadId: 'x',
+          url: 'https://beta.datamolino.com/en/folders/1',
+          origin: 'https://beta.datamolino.com',
+          kind: 'folder',
+          folderId: '1',
+          provider: 'xero',
+          expired: true,
+          statusLoaded: true,
+          refreshFailed: false,
+          sync: 'unknown',
+          folderMenu: true,
+          exportFailedTab: false,
+          forbiddenDocuments: [],
+          documentUrls: {},
+        },
+      },
+      fromContent(),
+    );
+    expect(reply).toEqual({ ok: false, error: expect.stringContaining('another site') });
+    expect(await browser.storage.local.get(null)).toEqual({});
+  });
+});
