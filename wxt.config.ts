@@ -49,6 +49,8 @@ export default defineConfig({
       description:
         'Finds expired Xero, QuickBooks and FreeAgent connections in Datamolino, fixes them in one click and shows every folder’s health.',
       permissions: ['storage', 'alarms', 'identity', 'tabs'],
+      // Asked for only when the user turns on "notify me when a folder's connection expires" in the options.
+      optional_permissions: ['notifications'],
       host_permissions: [...pages, ...PROVIDER_HOSTS],
       action: { default_title: 'Connection Doctor' },
       ...(browser === 'firefox'

@@ -10,7 +10,14 @@ import type { Flow } from '../fix/flow';
 import { manualSteps } from '../fix/steps';
 import { applyObservation, badgeFor, folderKey, type HealthMap, sortByUrgency } from '../health/model';
 import { observationsFromPage } from '../health/observe';
-import { type BackgroundRequest, parseRequest, type Reply, BackgroundRequest as RequestSchema } from '../messages';
+import {
+  type BackgroundRequest,
+  type FlowKind,
+  parseRequest,
+  type Reply,
+  BackgroundRequest as RequestSchema,
+} from '../messages';
+import { notifyNewlyExpired, registerNotifications } from '../notify';
 import {
   AUDIT_LIMIT,
   auditItem,
@@ -21,7 +28,7 @@ import {
   readFlows,
   readHealth,
 } from '../storage';
-import { handleBatchRequest } from './batch';
+import { handleBatchRequest, onFlowEnded, registerBatch } from './batch';
 import { isDatamolinoUrl } from './hosts';
 import { handleProviderRequest, resetProviders } from './providers';
 
@@ -123,10 +130,13 @@ async function pageSeen(tabId: number, page: PageSnapshot) {
   await lastPageItem(tabId).setValue(page);
   const observations = observationsFromPage(page);
   if (observations.length) {
-    let health = await readHealth();
+    const before = await readHealth();
+    let health = before;
     const now = new Date();
     for (const obs of observations) health = applyObservation(health, obs, now);
     await saveHealth(health);
+    // Fire and forget: a notification must never hold up or break the page report.
+    void notifyNewlyExpired(before, health).catch(() => undefined);
   }
   const flow = await flowForTab(tabId);
   if (flow && isActive(flow)) return { flow: await step(flow, page) };
@@ -145,6 +155,7 @@ async function flowForTab(tabId: number): Promise<Flow | undefined> {
 
 async function saveFlow(flow: Flow) {
   const flows = await readFlows();
+  const wasActive = flows[flow.id] ? isActive(flows[flow.id]!) : true;
   flows[flow.id] = flow;
   // Keep running flows and the latest ending per folder; older endings live on in the audit log.
   const latest = new Map<string, Flow>();
@@ -157,6 +168,8 @@ async function saveFlow(flow: Flow) {
   for (const [id, f] of Object.entries(flows))
     if (!isActive(f) && latest.get(folderKey(f.origin, f.folderId)) !== f) delete flows[id];
   await flowsItem.setValue(flows);
+  // "Fix all" goes on with its next folder (it must not wait on this queue: it only schedules its work).
+  if (wasActive && !isActive(flow)) onFlowEnded(flow);
   if (Object.values(flows).some(isActive)) await browser.alarms.create(WATCH_ALARM, { periodInMinutes: 0.5 });
   else await browser.alarms.clear(WATCH_ALARM);
 }
@@ -252,6 +265,7 @@ async function tabForFolder(url: string): Promise<number> {
 async function startFix(
   req: Extract<BackgroundRequest, { type: 'startFix' }>,
   senderTab?: number,
+  preconfirmed = false,
 ): Promise<Reply<unknown>> {
   const health = await readHealth();
   const key = folderKey(req.origin, req.folderId);
@@ -290,6 +304,8 @@ async function startFix(
     now: new Date(),
     ctx,
   });
+  // "Fix all" asks once for the whole batch: its reconnects need no second confirmation.
+  if (preconfirmed) flow.confirmed = true;
   await saveFlow(flow);
   const current = page ?? (senderTab === undefined ? undefined : await snapshotOf(tabId));
   return { ok: true, value: { flow: current ? await step(flow, current) : flow } };
@@ -379,7 +395,26 @@ async function resetAllData(): Promise<Reply<null>> {
   return { ok: true, value: null };
 }
 
+/** Starts a flow in a given tab (for "fix all", which works in one tab of its own). */
+export function runFlowInTab(opts: {
+  origin: string;
+  folderId: string;
+  flow: FlowKind;
+  tabId: number;
+  confirmed?: boolean;
+}): Promise<Reply<unknown>> {
+  const { tabId, confirmed, ...rest } = opts;
+  return serial(() => startFix({ type: 'startFix', ...rest }, tabId, confirmed));
+}
+
+/** Cancels a running flow, as the Cancel button does. */
+export function cancelFlow(flowId: string): Promise<Reply<unknown>> {
+  return serial(() => answerFlow(flowId, 'cancel'));
+}
+
 export function registerBackground() {
+  registerBatch();
+  registerNotifications();
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
     handleMessage(message, sender),
   );

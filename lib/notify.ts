@@ -1,0 +1,76 @@
+/**
+ * Desktop notifications: "a folder's connection expired". Shown only when the user turned them on in the options
+ * and granted the optional "notifications" permission there.
+ */
+import browser from 'webextension-polyfill';
+import { describeState, type FolderHealth, type HealthMap } from './health/model';
+import { readPreferences } from './storage';
+
+/** A red round "!" (48×48 PNG): Chrome needs an icon for a basic notification. */
+const ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAArUlEQVR42u3a0Q2AIAwEUMZh/yFcSxdQArZHucs18dt7GlRaW3MJ1dX7PXNQhj4OEw1eBskOvhWCDg9D7AoOgVSFT0FUhw8j/p7wq7YCIlcsG7CMiN5yBGAJQQ3IWHQowBSCGpD12EMChggDKgGZb0404BVhgAEGGGCAAdQAfwudsMmnBzAg9LeU7kqcAKBvbEm0FiUA9O11iQGHxIhJZsgnMWaVGXTL/GrgCtYDqBGW4MJ+hnIAAAAASUVORK5CYII=';
+
+/** The notification's id names the folder page that a click opens. */
+const ID_PREFIX = 'expired:';
+
+export const NOTIFICATION_PERMISSION = { permissions: ['notifications'] };
+
+/**
+ * Folders whose state turned to expired between two health maps. A folder seen for the first time is left out: it
+ * was just seen on a page the user is looking at, and a first visit to "My Folders" must not fire a burst.
+ */
+export function newlyExpired(before: HealthMap, after: HealthMap): FolderHealth[] {
+  return Object.values(after).filter((f) => {
+    const was = before[f.key];
+    return f.state === 'expired' && was !== undefined && was.state !== 'expired';
+  });
+}
+
+export function notificationFor(folders: FolderHealth[], now: Date): { title: string; message: string } {
+  if (folders.length === 1) {
+    const f = folders[0]!;
+    return {
+      title: `${f.name}: connection expired`,
+      message: `${capitalise(describeState(f, now))}. Exports from this folder will fail until it is fixed. Click to open the folder.`,
+    };
+  }
+  const names = folders.slice(0, 4).map((f) => f.name);
+  const more = folders.length > 4 ? ` and ${folders.length - 4} more` : '';
+  return {
+    title: `${folders.length} folders’ connections expired`,
+    message: `${names.join(', ')}${more}. Open Connection Doctor to fix them.`,
+  };
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export async function notifyNewlyExpired(before: HealthMap, after: HealthMap): Promise<void> {
+  const folders = newlyExpired(before, after);
+  if (folders.length === 0) return;
+  if (!(await readPreferences()).notifications) return;
+  if (!(await browser.permissions.contains(NOTIFICATION_PERMISSION))) return;
+  const { title, message } = notificationFor(folders, new Date());
+  await browser.notifications.create(`${ID_PREFIX}${folders[0]!.url}`, {
+    type: 'basic',
+    iconUrl: ICON,
+    title,
+    message,
+  });
+}
+
+/** A click opens the (first) folder. The API exists only once the permission is granted. */
+function onClicked(id: string) {
+  if (!id.startsWith(ID_PREFIX)) return;
+  const url = id.slice(ID_PREFIX.length);
+  if (/^https?:\/\//.test(url)) void browser.tabs.create({ url });
+  void browser.notifications.clear(id);
+}
+
+export function registerNotifications() {
+  const listen = () => {
+    if (browser.notifications && !browser.notifications.onClicked.hasListener(onClicked))
+      browser.notifications.onClicked.addListener(onClicked);
+  };
+  listen();
+  browser.permissions.onAdded.addListener(listen);
+}
