@@ -56,7 +56,12 @@ export default defineConfig({
       ...(browser === 'firefox'
         ? {
             browser_specific_settings: {
-              gecko: { id: 'connection-doctor@datamolino-tools.org', strict_min_version: '115.0' },
+              gecko: {
+                id: 'connection-doctor@datamolino-tools.org',
+                strict_min_version: '140.0',
+                // The only data leaving the browser is the OAuth exchange with the user's own provider accounts.
+                data_collection_permissions: { required: ['authenticationInfo'] },
+              },
             },
           }
         : { key: MANIFEST_KEY }),
