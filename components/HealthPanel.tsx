@@ -1,81 +1,228 @@
-import { useEffect, useState } from 'preact/hooks';
+/**
+ * The toolbar popup: overall health first, then "fix all" / "scan all", running fixes with live steps, the
+ * provider connections, and every folder seen, grouped by account, most urgent first, with one-click actions.
+ *
+ * It reads folder health, flows and the batch straight from storage (fast, and works while the service worker
+ * sleeps) and follows their changes; every action goes to the background as a message.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { Flow } from '@/lib/fix/flow';
-import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
-import type { BackgroundRequest, FlowKind, Reply } from '@/lib/messages';
+import { attentionOf, type FolderHealth } from '@/lib/health/model';
+import type { BatchStatus, FlowKind } from '@/lib/messages';
+import { batchItem, flowsItem, healthItem, readBatch, readFlows, readHealth } from '@/lib/storage';
+import { ask } from './ask';
+import { type BatchActions, BatchPanel } from './BatchPanel';
+import { type FlowActions, FlowCard } from './FlowCard';
+import { type FolderActions, FolderList } from './FolderList';
+import { plural } from './format';
+import { ProvidersSection } from './ProvidersSection';
 
-interface HealthView {
+/** A finished fix stays in the popup this long (its ending and next step), unless closed. */
+const SHOW_FINISHED_MS = 15 * 60_000;
+const DISMISSED_BATCH = 'connection-doctor:dismissed-batch';
+
+interface PopupData {
   folders: FolderHealth[];
   flows: Flow[];
+  batch: BatchStatus | null;
 }
 
-async function ask<T>(message: BackgroundRequest): Promise<T> {
-  const reply = (await browser.runtime.sendMessage(message)) as Reply<T>;
-  if (!reply.ok) throw new Error(reply.error);
-  return reply.value;
-}
-
-const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-
-/** The toolbar popup: overall health first, then every folder seen, most urgent first, with one-click fixes. */
-export function HealthPanel() {
-  const [view, setView] = useState<HealthView | undefined>();
+function usePopupData() {
+  const [data, setData] = useState<PopupData | undefined>();
   const [error, setError] = useState<string | undefined>();
 
-  const load = () =>
-    ask<HealthView>({ type: 'getHealth' })
-      .then(setView)
-      .catch((e: Error) => setError(e.message));
-
-  useEffect(() => {
-    load();
-    const onChange = () => load();
-    browser.storage.onChanged.addListener(onChange);
-    return () => browser.storage.onChanged.removeListener(onChange);
+  const load = useCallback(async () => {
+    try {
+      const [health, flows, batch] = await Promise.all([readHealth(), readFlows(), readBatch()]);
+      setData({ folders: Object.values(health), flows: Object.values(flows), batch });
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
   }, []);
 
-  const start = (folder: FolderHealth, flow: FlowKind) =>
-    ask({ type: 'startFix', origin: folder.origin, folderId: folder.folderId, flow }).catch((e: Error) =>
-      setError(e.message),
+  useEffect(() => {
+    void load();
+    // Each change re-reads only what changed, so a running flow does not re-render every folder.
+    const update = (patch: () => Promise<Partial<PopupData>>) => () =>
+      void patch()
+        .then((p) => setData((d) => (d ? { ...d, ...p } : d)))
+        .catch((e: Error) => setError(e.message));
+    const unwatch = [
+      healthItem.watch(update(async () => ({ folders: Object.values(await readHealth()) }))),
+      flowsItem.watch(update(async () => ({ flows: Object.values(await readFlows()) }))),
+      batchItem.watch(update(async () => ({ batch: await readBatch() }))),
+    ];
+    return () => {
+      for (const stop of unwatch) stop();
+    };
+  }, [load]);
+
+  return { data, error, reload: load };
+}
+
+function useNow(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function Summary({ folders, now }: { folders: FolderHealth[]; now: Date }) {
+  if (folders.length === 0)
+    return (
+      <div class="summary-box">
+        <p class="summary" role="status">
+          No folders seen yet.
+        </p>
+        <p class="detail">
+          Open Datamolino (“My Folders” shows them all at once) and your folders appear here with their connection
+          health.
+        </p>
+      </div>
+    );
+  const count = (state: FolderHealth['state']) => folders.filter((f) => f.state === state).length;
+  const stale = folders.filter((f) => f.state === 'healthy' && attentionOf(f, now) === 'amber').length;
+  const needing = folders.filter((f) => attentionOf(f, now) !== 'none').length;
+  const parts = [
+    count('expired') && `${count('expired')} expired`,
+    count('disconnected') && `${count('disconnected')} not connected`,
+    count('forbidden') && `${count('forbidden')} with refused exports`,
+    count('unknown') && `${count('unknown')} unknown`,
+    stale && `${stale} not checked recently`,
+  ].filter(Boolean);
+  return (
+    <div class="summary-box">
+      <p class={needing ? 'summary bad' : 'summary ok'} role="status">
+        {needing
+          ? `${needing} of ${plural(folders.length, 'folder')} need${needing === 1 ? 's' : ''} attention`
+          : `All ${plural(folders.length, 'folder')} healthy`}
+      </p>
+      {parts.length > 0 && <p class="detail">{parts.join(' · ')}</p>}
+    </div>
+  );
+}
+
+async function openFolder(url: string) {
+  const tabs = await browser.tabs.query({});
+  const open = tabs.find((t) => t.id !== undefined && t.url?.split(/[?#]/)[0] === url);
+  if (open?.id !== undefined) {
+    await browser.tabs.update(open.id, { active: true });
+    if (open.windowId !== undefined) await browser.windows.update(open.windowId, { focused: true }).catch(() => {});
+  } else {
+    await browser.tabs.create({ url });
+  }
+}
+
+export function HealthPanel() {
+  const { data, error, reload } = usePopupData();
+  const [actionError, setActionError] = useState<string | undefined>();
+  const [dismissedBatch, setDismissedBatch] = useState(() => localStorage.getItem(DISMISSED_BATCH));
+  const now = useNow();
+
+  useEffect(() => {
+    if (data) performance.mark('connection-doctor:folders-rendered');
+  }, [data !== undefined]);
+
+  const report = useCallback((e: Error) => setActionError(e.message), []);
+
+  const folderActions = useMemo<FolderActions>(
+    () => ({
+      start: (folder, flow) => {
+        setActionError(undefined);
+        ask({ type: 'startFix', origin: folder.origin, folderId: folder.folderId, flow }).catch(report);
+      },
+      open: (folder) => void openFolder(folder.url).catch(report),
+    }),
+    [report],
+  );
+
+  const flowActions = useMemo<FlowActions>(
+    () => ({
+      answer: (flow, answer) => void ask({ type: 'answerFlow', flowId: flow.id, answer }).catch(report),
+      start: (flow, next: FlowKind) =>
+        void ask({ type: 'startFix', origin: flow.origin, folderId: flow.folderId, flow: next }).catch(report),
+      close: (flow) => void ask({ type: 'dismissFlow', flowId: flow.id }).catch(report),
+    }),
+    [report],
+  );
+
+  const batchActions = useMemo<BatchActions>(
+    () => ({
+      start: async (kind) => {
+        setActionError(undefined);
+        await ask({ type: 'startBatch', kind }).catch(report);
+      },
+      cancel: async (batch) => {
+        await ask({ type: 'cancelBatch', batchId: batch.id }).catch(report);
+      },
+      close: (batch) => {
+        localStorage.setItem(DISMISSED_BATCH, batch.id);
+        setDismissedBatch(batch.id);
+      },
+    }),
+    [report],
+  );
+
+  if (error && !data)
+    return (
+      <main class="popup">
+        <h1>Connection Doctor</h1>
+        <p role="alert" class="bad">
+          Could not load folder health: {error}
+        </p>
+        <button type="button" onClick={() => void reload()}>
+          Try again
+        </button>
+      </main>
+    );
+  if (!data)
+    return (
+      <main class="popup" aria-busy="true">
+        <h1>Connection Doctor</h1>
+        <div class="summary-box">
+          <p class="summary">Loading folder health…</p>
+        </div>
+      </main>
     );
 
-  if (error) return <p role="alert">Could not load folder health: {error}</p>;
-  if (!view) return <p aria-busy="true">Loading folder health…</p>;
-  const now = new Date();
-  const needing = view.folders.filter((f) => attentionOf(f, now) !== 'none');
+  const shownFlows = data.flows
+    .filter(
+      (f) =>
+        f.status === 'running' || f.status === 'waiting' || now.getTime() - Date.parse(f.updatedAt) < SHOW_FINISHED_MS,
+    )
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const batch = data.batch && data.batch.id !== dismissedBatch ? data.batch : null;
+
   return (
-    <main>
-      <h1>Connection Doctor</h1>
-      <p class={needing.length ? 'summary bad' : 'summary ok'} role="status">
-        {view.folders.length === 0
-          ? 'No folders seen yet. Open Datamolino and your folders appear here.'
-          : needing.length
-            ? `${needing.length} of ${view.folders.length} folders need attention`
-            : `All ${view.folders.length} folders healthy`}
-      </p>
-      <ul class="folders" aria-label="Folders">
-        {view.folders.map((f) => {
-          const flow = view.flows.find((x) => x.origin === f.origin && x.folderId === f.folderId);
-          return (
-            <li key={f.key} class={`folder ${attentionOf(f, now)}`}>
-              <div class="name">{f.name}</div>
-              <div class="meta">
-                {PROVIDER_LABEL[f.provider]} · {describeState(f, now)} · since {when(f.since)}
-                {f.account ? ` · ${f.account}` : ''}
-              </div>
-              {flow && <div class="flow">{flow.message}</div>}
-              {f.state !== 'healthy' && (
-                <div class="actions">
-                  <button type="button" onClick={() => start(f, 'fix')}>
-                    Fix {f.name}
-                  </button>
-                </div>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+    <main class="popup" data-ready="true">
+      <header class="top">
+        <h1>Connection Doctor</h1>
+        <button type="button" class="secondary small" onClick={() => void browser.runtime.openOptionsPage()}>
+          Options
+        </button>
+      </header>
+      <Summary folders={data.folders} now={now} />
+      {actionError && (
+        <p role="alert" class="bad alert">
+          {actionError}
+        </p>
+      )}
+      <BatchPanel batch={batch} folders={data.folders} flows={data.flows} actions={batchActions} />
+      {shownFlows.length > 0 && (
+        <section class="flows" aria-label="Fixes">
+          {shownFlows.map((f) => (
+            <FlowCard key={f.id} flow={f} actions={flowActions} />
+          ))}
+        </section>
+      )}
+      <ProvidersSection />
+      {data.folders.length > 0 && (
+        <FolderList folders={data.folders} flows={data.flows} actions={folderActions} now={now} />
+      )}
     </main>
   );
 }

@@ -2,7 +2,7 @@
  * Desktop notifications: "a folder's connection expired". Shown only when the user turned them on in the options
  * and granted the optional "notifications" permission there.
  */
-import browser from 'webextension-polyfill';
+import browser, { type Permissions } from 'webextension-polyfill';
 import { describeState, type FolderHealth, type HealthMap } from './health/model';
 import { readPreferences } from './storage';
 
@@ -13,16 +13,21 @@ const ICON =
 /** The notification's id names the folder page that a click opens. */
 const ID_PREFIX = 'expired:';
 
-export const NOTIFICATION_PERMISSION = { permissions: ['notifications'] };
+export const NOTIFICATION_PERMISSION: Permissions.Permissions = { permissions: ['notifications'] };
+
+/** A state younger than this is not news when it turns to expired (a page reports before its banner appears). */
+export const STEADY_MS = 2 * 60_000;
 
 /**
- * Folders whose state turned to expired between two health maps. A folder seen for the first time is left out: it
- * was just seen on a page the user is looking at, and a first visit to "My Folders" must not fire a burst.
+ * Folders whose connection expired between two health maps: known before in another state, held for a while. A
+ * folder seen for the first time is left out (the user is looking at its page, and a first visit to "My Folders"
+ * must not fire a burst); so is one whose page reported for a moment before its expired banner appeared.
  */
-export function newlyExpired(before: HealthMap, after: HealthMap): FolderHealth[] {
+export function newlyExpired(before: HealthMap, after: HealthMap, now = new Date()): FolderHealth[] {
   return Object.values(after).filter((f) => {
     const was = before[f.key];
-    return f.state === 'expired' && was !== undefined && was.state !== 'expired';
+    if (f.state !== 'expired' || was === undefined || was.state === 'expired') return false;
+    return now.getTime() - Date.parse(was.since) >= STEADY_MS;
   });
 }
 

@@ -1,9 +1,6 @@
 import { render } from 'preact';
+import { App } from './App';
+import '@/components/ui.css';
+import './style.css';
 
-render(
-  <main>
-    <h1>Connection Doctor options</h1>
-    <p>Provider apps and preferences.</p>
-  </main>,
-  document.getElementById('app')!,
-);
+render(<App />, document.getElementById('app')!);

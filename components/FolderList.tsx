@@ -1,0 +1,191 @@
+/**
+ * Every folder seen, grouped by account, most urgent first, with one-click actions. Long lists render in chunks:
+ * the first rows paint at once and the rest follow in the next frames, so 1,000 folders open fast, while every row
+ * still ends up in the page (keyboard users can Tab to any of them; rows off screen skip layout via CSS).
+ */
+import { memo } from 'preact/compat';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Flow } from '@/lib/fix/flow';
+import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
+import type { FlowKind } from '@/lib/messages';
+import { START_LABEL, when } from './format';
+
+/** Rows painted in the first frame (more than a popup shows), then this many per frame. */
+export const FIRST_ROWS = 40;
+const ROWS_PER_FRAME = 200;
+/** The search box appears from this many folders on. */
+export const SEARCH_FROM = 8;
+
+const URGENCY = { expired: 0, disconnected: 1, forbidden: 2, unknown: 3, healthy: 4 } as const;
+
+export interface FolderActions {
+  start(folder: FolderHealth, flow: FlowKind): void;
+  open(folder: FolderHealth): void;
+}
+
+interface Group {
+  key: string;
+  label: string;
+  folders: FolderHealth[];
+}
+
+/** Groups by account (and site, when folders come from more than one), the group with the most urgent folder first. */
+export function groupFolders(folders: FolderHealth[]): Group[] {
+  const origins = new Set(folders.map((f) => f.origin));
+  const groups = new Map<string, Group>();
+  for (const f of folders) {
+    const key = `${f.origin}|${f.account ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      const site = origins.size > 1 ? ` (${new URL(f.origin).host})` : '';
+      group = { key, label: `${f.account ?? 'Other folders'}${site}`, folders: [] };
+      groups.set(key, group);
+    }
+    group.folders.push(f);
+  }
+  const byUrgency = (a: FolderHealth, b: FolderHealth) =>
+    URGENCY[a.state] - URGENCY[b.state] || a.name.localeCompare(b.name);
+  const list = [...groups.values()];
+  for (const g of list) g.folders.sort(byUrgency);
+  return list.sort((a, b) => byUrgency(a.folders[0]!, b.folders[0]!) || a.label.localeCompare(b.label));
+}
+
+export function matchesSearch(folder: FolderHealth, query: string, now: Date): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  const text = `${folder.name} ${folder.account ?? ''} ${PROVIDER_LABEL[folder.provider]} ${describeState(folder, now)}`;
+  return text.toLowerCase().includes(q);
+}
+
+const FolderRow = memo(function FolderRow({
+  folder,
+  flow,
+  actions,
+  nowMinute,
+}: {
+  folder: FolderHealth;
+  flow?: Flow;
+  actions: FolderActions;
+  nowMinute: number;
+}) {
+  const now = new Date(nowMinute);
+  const attention = attentionOf(folder, now);
+  const nameId = `folder-${folder.key}`;
+  const hasProblem = folder.state !== 'healthy' || folder.forbiddenDocuments.length > 0;
+  const busy = flow !== undefined && (flow.status === 'running' || flow.status === 'waiting');
+  const button = (kind: FlowKind) => (
+    <button type="button" disabled={busy} onClick={() => actions.start(folder, kind)}>
+      {START_LABEL[kind]}
+    </button>
+  );
+  return (
+    <li class={`folder ${attention}`} aria-labelledby={nameId}>
+      <div class="folder-head">
+        <span class="name" id={nameId}>
+          {folder.name}
+        </span>
+        <span class="provider">{PROVIDER_LABEL[folder.provider]}</span>
+      </div>
+      <div class="meta">
+        <span class={`state ${attention}`}>{describeState(folder, now)}</span>
+        {' · since '}
+        {when(folder.since, now)}
+        {' · last export '}
+        {folder.lastExportSeen ? when(folder.lastExportSeen, now) : 'not seen'}
+      </div>
+      {busy && <div class="flow-line">{flow.message}</div>}
+      <fieldset class="actions" aria-label={`Actions for ${folder.name}`}>
+        {button('refresh')}
+        {button('reconnect')}
+        {hasProblem && button('retry-exports')}
+        {hasProblem && folder.provider === 'xero' && button('draft-test')}
+        <button type="button" class="secondary" onClick={() => actions.open(folder)}>
+          Open folder
+        </button>
+      </fieldset>
+    </li>
+  );
+});
+
+export function FolderList({
+  folders,
+  flows,
+  actions,
+  now,
+}: {
+  folders: FolderHealth[];
+  flows: Flow[];
+  actions: FolderActions;
+  now: Date;
+}) {
+  const [query, setQuery] = useState('');
+  const [limit, setLimit] = useState(FIRST_ROWS);
+  const nowMinute = Math.floor(now.getTime() / 60_000) * 60_000;
+
+  const groups = useMemo(() => {
+    const shown = query ? folders.filter((f) => matchesSearch(f, query, now)) : folders;
+    return groupFolders(shown);
+  }, [folders, query, nowMinute]);
+  const total = groups.reduce((n, g) => n + g.folders.length, 0);
+
+  const flowByFolder = useMemo(() => {
+    const map = new Map<string, Flow>();
+    for (const f of flows)
+      if (f.status === 'running' || f.status === 'waiting') map.set(`${f.origin}|${f.folderId}`, f);
+    return map;
+  }, [flows]);
+
+  useEffect(() => {
+    if (limit >= total) return;
+    const frame = requestAnimationFrame(() => setLimit((l) => l + ROWS_PER_FRAME));
+    return () => cancelAnimationFrame(frame);
+  }, [limit, total]);
+
+  let budget = limit;
+  return (
+    <section class="folder-list" aria-label="Folders by account">
+      {folders.length >= SEARCH_FROM && (
+        <div class="search">
+          <label for="folder-search">Search folders</label>
+          <input
+            id="folder-search"
+            type="search"
+            value={query}
+            placeholder="Name, account, provider or state"
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+          />
+          <span class="visually-hidden" role="status">
+            {query ? `${total} of ${folders.length} folders match` : ''}
+          </span>
+        </div>
+      )}
+      {query && total === 0 && <p class="empty">No folder matches “{query}”.</p>}
+      <ul class="groups" aria-label="Folders">
+        {groups.map((g) => {
+          if (budget <= 0) return null;
+          const rows = g.folders.slice(0, budget);
+          budget -= rows.length;
+          const headingId = `group-${g.key}`;
+          return (
+            <li class="group" key={g.key} aria-labelledby={headingId}>
+              <h2 id={headingId}>
+                {g.label} <span class="count">({g.folders.length})</span>
+              </h2>
+              <ul class="folders" aria-label={g.label}>
+                {rows.map((f) => (
+                  <FolderRow
+                    key={f.key}
+                    folder={f}
+                    flow={flowByFolder.get(f.key)}
+                    actions={actions}
+                    nowMinute={nowMinute}
+                  />
+                ))}
+              </ul>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * The extension's own connections to Xero, QuickBooks and FreeAgent (used to check roles and permission levels):
+ * connect / disconnect, organisation, role, last check and problems.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { z } from 'zod';
+import { PROVIDER_LABEL } from '@/lib/health/labels';
+import { type ProviderId, ProviderStatus } from '@/lib/messages';
+import { ask } from './ask';
+import { when } from './format';
+
+const ProviderList = z.union([
+  z.array(ProviderStatus),
+  z.object({ providers: z.array(ProviderStatus) }).transform((r) => r.providers),
+]);
+
+const STATE_LABEL: Record<ProviderStatus['state'], string> = {
+  'not-connected': 'Not connected',
+  connected: 'Connected',
+  'reconnect-needed': 'Needs reconnecting',
+  checking: 'Checking…',
+  error: 'Problem',
+};
+
+const hasProblem = (p: ProviderStatus) => p.state === 'reconnect-needed' || p.state === 'error' || !!p.problem;
+
+function ProviderRow({
+  status,
+  busy,
+  onConnect,
+  onDisconnect,
+}: {
+  status: ProviderStatus;
+  busy: boolean;
+  onConnect(): void;
+  onDisconnect(): void;
+}) {
+  const name = PROVIDER_LABEL[status.provider];
+  const user = status.user;
+  const role =
+    user?.roleLabel ?? user?.role ?? (user?.permissionLevel !== undefined ? `level ${user.permissionLevel}` : '');
+  return (
+    <li class={`provider-row ${hasProblem(status) ? 'red' : status.connected ? 'none' : 'amber'}`}>
+      <div class="folder-head">
+        <span class="name">{name}</span>
+        <span class="provider">{STATE_LABEL[status.state]}</span>
+      </div>
+      {status.connected && (
+        <div class="meta">
+          {status.organisation ?? 'Organisation unknown'}
+          {user?.email ? ` · ${user.email}` : ''}
+          {role ? ` · ${role}` : ''}
+          {status.lastCheck ? ` · checked ${when(status.lastCheck)}` : ''}
+        </div>
+      )}
+      {status.problem && <p class="bad detail">{status.problem.message}</p>}
+      {status.diagnosis && <p class="detail">{status.diagnosis.verdict}</p>}
+      {status.foresight && status.foresight.level !== 'ok' && <p class="detail">{status.foresight.message}</p>}
+      {!status.app.configured && !status.connected && (
+        <p class="detail">Set up the {name} app in Options before connecting.</p>
+      )}
+      <div class="actions">
+        {status.connected ? (
+          <button type="button" class="secondary" disabled={busy} onClick={onDisconnect}>
+            Disconnect {name}
+          </button>
+        ) : (
+          <button type="button" disabled={busy || !status.app.configured} onClick={onConnect}>
+            Connect {name}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function ProvidersSection() {
+  const [providers, setProviders] = useState<ProviderStatus[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const run = async (request: Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const value = await request;
+      const list = ProviderList.safeParse(value);
+      const fresh = list.success ? list.data : ProviderList.parse(await ask({ type: 'getProviders' }));
+      setProviders(fresh);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    void run(ask({ type: 'getProviders' }));
+  }, []);
+
+  const connected = providers?.filter((p) => p.connected).length ?? 0;
+  const problems = providers?.some(hasProblem) ?? false;
+  return (
+    <details class="providers" open={problems}>
+      <summary>
+        Provider connections{providers ? ` (${connected} connected${problems ? ', needs attention' : ''})` : ''}
+      </summary>
+      {error && (
+        <p class="detail bad" role="alert">
+          {error}
+        </p>
+      )}
+      {!providers && !error && <p class="detail">Loading…</p>}
+      {providers && (
+        <ul class="folders" aria-label="Provider connections">
+          {providers.map((p) => (
+            <ProviderRow
+              key={p.provider}
+              status={p}
+              busy={busy}
+              onConnect={() => void run(ask({ type: 'connectProvider', provider: p.provider as ProviderId }))}
+              onDisconnect={() => void run(ask({ type: 'disconnectProvider', provider: p.provider as ProviderId }))}
+            />
+          ))}
+        </ul>
+      )}
+      <div class="actions">
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy}
+          onClick={() => void run(ask({ type: 'checkProviders', force: true }))}
+        >
+          Check now
+        </button>
+        <button type="button" class="secondary" onClick={() => void browser.runtime.openOptionsPage()}>
+          Provider apps…
+        </button>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,5 @@
+import { OptionsPage } from '@/components/OptionsPage';
+
+export function App() {
+  return <OptionsPage />;
+}
