@@ -8,7 +8,7 @@ import { storage } from '#imports';
 import type { PageSnapshot } from './datamolino/snapshot';
 import { Flow } from './fix/flow';
 import { FolderHealth } from './health/model';
-import { BatchStatus } from './messages';
+import { BatchStatus, ProviderAppMode } from './messages';
 
 export const AuditEntry = z.object({
   at: z.string(),
@@ -124,3 +124,77 @@ export async function readProviderSettings(): Promise<ProviderSettings> {
 export async function writeProviderSettings(settings: ProviderSettings): Promise<void> {
   await providerSettingsItem.setValue(ProviderSettings.parse(settings));
 }
+
+// ---- Provider connections: state kept by the background only (lib/auth, lib/background/providers.ts). ----
+
+const PROVIDERS = ['xero', 'quickbooks', 'freeagent'] as const;
+type StoredProvider = (typeof PROVIDERS)[number];
+function perProvider<T>(make: (provider: StoredProvider) => T): Record<StoredProvider, T> {
+  return { xero: make('xero'), quickbooks: make('quickbooks'), freeagent: make('freeagent') };
+}
+
+/** What we know of one provider connection; no tokens here. */
+export const ProviderConnection = z.object({
+  /** Our own id for this grant (a new one per connect), bound into the sealed refresh token. */
+  grantId: z.string(),
+  clientId: z.string(),
+  mode: ProviderAppMode,
+  connectedAt: z.string(),
+  tenantId: z.string().optional(),
+  organisation: z.string().optional(),
+  /** From the id_token (Xero, QuickBooks), userinfo or FreeAgent users/me. */
+  user: z
+    .object({
+      email: z.string().optional(),
+      name: z.string().optional(),
+      role: z.string().optional(),
+      permissionLevel: z.number().optional(),
+    })
+    .default({}),
+  /** Set when only connecting again can help (refresh refused, grant revoked, organisation gone). */
+  reconnectNeeded: z.object({ at: z.string(), message: z.string() }).optional(),
+  lastCheck: z.string().optional(),
+  lastSuccess: z.string().optional(),
+  /** Last time the grant was used successfully (a refresh or an API call): keeps the connection alive. */
+  lastUsedAt: z.string().optional(),
+  problem: z.object({ kind: z.string(), message: z.string(), detail: z.string().optional() }).optional(),
+  /** Checks that failed in a row (for the backoff). */
+  failures: z.number().int().min(0).default(0),
+  nextCheckNotBefore: z.string().optional(),
+});
+export type ProviderConnection = z.infer<typeof ProviderConnection>;
+
+/** A refresh token sealed with AES-GCM (lib/auth/sealing.ts). */
+export const SealedRefreshToken = z.object({ grantId: z.string(), iv: z.string(), data: z.string() });
+export type SealedRefreshToken = z.infer<typeof SealedRefreshToken>;
+
+export const ProviderAccessToken = z.object({ grantId: z.string(), accessToken: z.string(), expiresAt: z.number() });
+export type ProviderAccessToken = z.infer<typeof ProviderAccessToken>;
+
+/** A refresh in progress: `owner` is the id of the service-worker instance that runs it. */
+export const RefreshLease = z.object({ grantId: z.string(), owner: z.string(), since: z.number() });
+export type RefreshLease = z.infer<typeof RefreshLease>;
+
+/** Our own calls to a provider (times in ms) and when we may call it again. */
+export const ProviderCallBudget = z.object({
+  calls: z.array(z.number()).max(10_000),
+  blockedUntil: z.number().optional(),
+});
+export type ProviderCallBudget = z.infer<typeof ProviderCallBudget>;
+
+export const providerConnectionItems = perProvider((p) =>
+  storage.defineItem<ProviderConnection | null>(`local:providerConnection:${p}`, { fallback: null, version: 1 }),
+);
+export const providerRefreshTokenItems = perProvider((p) =>
+  storage.defineItem<SealedRefreshToken | null>(`local:providerRefreshToken:${p}`, { fallback: null, version: 1 }),
+);
+/** Session storage, limited to trusted contexts (content scripts can't read it). */
+export const providerAccessTokenItems = perProvider((p) =>
+  storage.defineItem<ProviderAccessToken | null>(`session:providerAccessToken:${p}`, { fallback: null }),
+);
+export const providerRefreshLeaseItems = perProvider((p) =>
+  storage.defineItem<RefreshLease | null>(`session:providerRefreshLease:${p}`, { fallback: null }),
+);
+export const providerCallBudgetItems = perProvider((p) =>
+  storage.defineItem<ProviderCallBudget | null>(`session:providerCalls:${p}`, { fallback: null }),
+);

@@ -8,7 +8,15 @@ import { ActionResult } from '../datamolino/snapshot';
 import { advance, cancel, finish, isActive, newFlow } from '../fix/engine';
 import type { Flow } from '../fix/flow';
 import { manualSteps } from '../fix/steps';
-import { applyObservation, badgeFor, folderKey, type HealthMap, sortByUrgency } from '../health/model';
+import {
+  applyObservation,
+  BADGE_AMBER,
+  BADGE_RED,
+  badgeFor,
+  folderKey,
+  type HealthMap,
+  sortByUrgency,
+} from '../health/model';
 import { observationsFromPage } from '../health/observe';
 import {
   type BackgroundRequest,
@@ -18,6 +26,7 @@ import {
   BackgroundRequest as RequestSchema,
 } from '../messages';
 import { notifyNewlyExpired, registerNotifications } from '../notify';
+import { mergeProviderBadge } from '../providers/health';
 import {
   AUDIT_LIMIT,
   auditItem,
@@ -30,7 +39,7 @@ import {
 } from '../storage';
 import { handleBatchRequest, onFlowEnded, registerBatch } from './batch';
 import { isDatamolinoUrl } from './hosts';
-import { handleProviderRequest, resetProviders } from './providers';
+import { handleProviderRequest, providerStatuses, registerProviderBackground, resetProviders } from './providers';
 
 const WATCH_ALARM = 'flow-watch';
 /** Consent at the provider is the user's to do; after this long the flow gives up. */
@@ -120,7 +129,11 @@ async function saveHealth(map: HealthMap) {
 }
 
 export async function updateBadge(map?: HealthMap) {
-  const badge = badgeFor(map ?? (await readHealth()), new Date());
+  // Folder health plus the extension's own provider connections (reconnect needed: red; failed check: amber).
+  const badge = mergeProviderBadge(badgeFor(map ?? (await readHealth()), new Date()), await providerStatuses(), {
+    red: BADGE_RED,
+    amber: BADGE_AMBER,
+  });
   await browser.action.setBadgeText({ text: badge.text });
   await browser.action.setBadgeBackgroundColor({ color: badge.color });
   await browser.action.setTitle({ title: badge.title });
@@ -415,6 +428,7 @@ export function cancelFlow(flowId: string): Promise<Reply<unknown>> {
 export function registerBackground() {
   registerBatch();
   registerNotifications();
+  registerProviderBackground({ onHealthChanged: () => void updateBadge() });
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
     handleMessage(message, sender),
   );

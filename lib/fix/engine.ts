@@ -5,6 +5,8 @@
 import type { PageAction, PageSnapshot } from '../datamolino/snapshot';
 import { PROVIDER_LABEL } from '../health/labels';
 import type { FlowKind } from '../messages';
+import { diagnoseXero, xeroRoleLabel } from '../providers/permissions';
+import type { XeroRole } from '../providers/xero';
 import type { Flow, Outcome } from './flow';
 import { FLOWS, manualSteps } from './steps';
 
@@ -129,8 +131,32 @@ export function cancel(flow: Flow, now: number): Flow {
   return finish(next, 'cancelled', { ok: false, title: 'Cancelled', detail: 'Nothing more will be done.', next: [] });
 }
 
+/** The Xero user behind Connection Doctor's own Xero connection, when a check has read its role. */
+export interface KnownXeroUser {
+  role: XeroRole;
+  email?: string;
+}
+
+// Kept current by the background (lib/background/providers.ts) after every provider check.
+let knownXeroUser: KnownXeroUser | undefined;
+export function setKnownXeroUser(user: KnownXeroUser | undefined) {
+  knownXeroUser = user;
+}
+
+/** The draft test's verdict names the role when we know it; "can't approve" is the diagnosis for any such role. */
+function draftWorkedDetail(p: string, xeroUser: KnownXeroUser | undefined): string {
+  const generic = `${p} accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. The ${p} user who authorised this folder’s connection can’t approve bills. Ask your ${p} admin to give that user a role that can approve bills (in Xero: Standard with approve rights, or Adviser), or keep Draft as this folder’s export status.`;
+  if (!xeroUser) return generic;
+  const who = xeroUser.email ? `Your Xero user ${xeroUser.email}` : 'Your Xero user';
+  const label = xeroRoleLabel(xeroUser.role);
+  const approving = diagnoseXero(xeroUser.role, 'AUTHORISED');
+  if (approving.canExport === true)
+    return `Xero accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. ${who} has the role ${label}, which normally may approve bills: either Xero has narrowed that user’s rights, or the folder was connected by another Xero user. Ask your Xero admin to check who authorised Datamolino and give that user bill approval, or keep Draft as this folder’s export status.`;
+  return `Xero accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. ${who} has the role ${label}, which can’t approve bills. Ask your Xero admin for ${approving.askFor ?? 'a role that can approve bills'}, or keep Draft as this folder’s export status.`;
+}
+
 /** The ending of a flow that went through all its steps, in plain words with the next thing to do. */
-export function summarise(flow: Flow): Outcome {
+export function summarise(flow: Flow, xeroUser: KnownXeroUser | undefined = knownXeroUser): Outcome {
   const p = PROVIDER_LABEL[flow.provider];
   const retried = Object.entries(flow.ctx.retried);
   const exported = retried.filter(([, r]) => r === 'exported').length;
@@ -145,7 +171,7 @@ export function summarise(flow: Flow): Outcome {
         ? {
             ok: true,
             title: 'Draft worked: the connection is fine',
-            detail: `${p} accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. The ${p} user who authorised this folder’s connection can’t approve bills. Ask your ${p} admin to give that user a role that can approve bills (in Xero: Standard with approve rights, or Adviser), or keep Draft as this folder’s export status.`,
+            detail: draftWorkedDetail(p, flow.provider === 'xero' ? xeroUser : undefined),
             next: [],
           }
         : {

@@ -1,0 +1,77 @@
+/**
+ * Which OAuth app the extension uses for each provider, and how it reaches the token endpoint. Xero: a public
+ * PKCE client (no secret). QuickBooks and FreeAgent demand the client secret at their token endpoint, which no
+ * build may carry: either the user's own app (id and secret from the options page, kept in local storage) or a
+ * token-exchange endpoint that adds the secret (lib/token-exchange).
+ */
+import type { ProviderAppMode, ProviderId } from '../messages';
+import { type ProviderAppSettings, readProviderApps } from '../storage';
+
+export type ProviderApp =
+  | { mode: 'public-pkce'; clientId: string }
+  | { mode: 'own-credentials'; clientId: string; clientSecret: string }
+  | { mode: 'exchange-endpoint'; clientId: string; exchangeUrl: string };
+
+/** The client id the sandbox fakes know the extension by (test/e2e registers it). */
+export const SANDBOX_CLIENT_ID = 'connection-doctor-sandbox';
+
+/**
+ * Client ids this build ships with. Production reads them from WXT_*_CLIENT_ID at build time (public values);
+ * empty means the user enters one in the options. Never a secret.
+ */
+export function builtInClientIds(): Record<ProviderId, string> {
+  if (import.meta.env.MODE === 'sandbox')
+    return { xero: SANDBOX_CLIENT_ID, quickbooks: SANDBOX_CLIENT_ID, freeagent: SANDBOX_CLIENT_ID };
+  return {
+    xero: String(import.meta.env.WXT_XERO_CLIENT_ID ?? ''),
+    quickbooks: String(import.meta.env.WXT_QUICKBOOKS_CLIENT_ID ?? ''),
+    freeagent: String(import.meta.env.WXT_FREEAGENT_CLIENT_ID ?? ''),
+  };
+}
+
+/** The app to use, or a sentence saying what is missing in the options. */
+export function resolveApp(
+  provider: ProviderId,
+  settings: ProviderAppSettings,
+  builtIn: Record<ProviderId, string> = builtInClientIds(),
+): { app: ProviderApp } | { missing: string; mode: ProviderAppMode } {
+  if (provider === 'xero') {
+    const clientId = settings.xero.clientId.trim() || builtIn.xero;
+    return clientId
+      ? { app: { mode: 'public-pkce', clientId } }
+      : { missing: 'Enter your Xero app’s client id in the options.', mode: 'public-pkce' };
+  }
+  const own = settings[provider];
+  const clientId = own.clientId.trim() || builtIn[provider];
+  const label = provider === 'quickbooks' ? 'QuickBooks' : 'FreeAgent';
+  if (own.mode === 'own-credentials') {
+    const clientSecret = own.clientSecret.trim();
+    if (!own.clientId.trim() || !clientSecret)
+      return { missing: `Enter your ${label} app’s client id and secret in the options.`, mode: own.mode };
+    return { app: { mode: 'own-credentials', clientId: own.clientId.trim(), clientSecret } };
+  }
+  const exchangeUrl = own.exchangeUrl.trim();
+  if (!clientId || !isHttpUrl(exchangeUrl))
+    return {
+      missing: `Enter the ${label} client id and token-exchange address in the options (or your own app’s id and secret).`,
+      mode: own.mode,
+    };
+  return { app: { mode: 'exchange-endpoint', clientId, exchangeUrl } };
+}
+
+export async function currentApp(provider: ProviderId) {
+  return resolveApp(provider, await readProviderApps());
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'https:') return true;
+    // The sandbox build also talks to plain-http endpoints on loopback; production drops this branch.
+    if (import.meta.env.MODE === 'sandbox')
+      return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
+    return false;
+  } catch {
+    return false;
+  }
+}
