@@ -78,7 +78,9 @@ for (const { provider, name, folderId, exportEvent } of PROVIDERS) {
     const actions = (audit as { folderId: string; action: string; outcome: string }[])
       .filter((e) => e.folderId === folderId)
       .map((e) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['menu:refresh', 'menu:disconnect', 'connect', 'dismiss', 'export']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['menu:refresh', 'menu:disconnect', 'connect', 'dismiss', 'export']),
+    );
   });
 }
 
