@@ -356,7 +356,10 @@ async function readBudget(provider: ProviderId): Promise<ProviderCallBudget> {
 
 // ---- Authorised calls ------------------------------------------------------------------------------------------
 
-/** FreeAgent turns away calls without a User-Agent; Chrome sends its own if ours is not allowed. */
+/**
+ * FreeAgent turns away calls without a User-Agent. Chrome (checked on 150) ignores one set by the worker and sends
+ * its own, which FreeAgent accepts; ours arrives where the browser lets fetch set it.
+ */
 function userAgent(): string {
   return `ConnectionDoctor/${browser.runtime.getManifest().version}`;
 }
