@@ -28,7 +28,8 @@ export class FolderPage {
 
   /** Clicks a button in our progress panel. */
   async panelButton(name: string | RegExp) {
-    await this.panel.getByRole('button', { name }).click();
+    // Exact: "Reconnect…" (offer) and "Reconnect" (confirmation) must not be mistaken for each other.
+    await this.panel.getByRole('button', { name, exact: true }).click();
   }
 
   async expectOutcome(title: string | RegExp, timeout = 30_000) {

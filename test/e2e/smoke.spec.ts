@@ -19,5 +19,5 @@ test('the sandbox build loads: service worker runs, popup opens, content script 
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
   await expect(popup.getByRole('heading', { name: 'Connection Doctor' })).toBeVisible();
-  await expect(popup.getByRole('list', { name: 'Folders' })).toContainText('Northwind Traders');
+  await expect(popup.getByRole('list', { name: 'Folders', exact: true })).toContainText('Northwind Traders');
 });
