@@ -72,8 +72,25 @@ function server(provider: ProviderId, app: ProviderApp): Server {
     token_endpoint: tokenEndpoint,
     ...(provider === 'xero' ? { revocation_endpoint: endpoints.xero.revoke } : {}),
   };
-  const auth = app.mode === 'own-credentials' ? oauth.ClientSecretBasic(app.clientSecret) : oauth.None();
+  const auth = app.mode === 'own-credentials' ? plainBasic(app.clientSecret) : oauth.None();
   return { as, client, auth, extra: viaExchange ? { provider } : undefined };
+}
+
+/**
+ * HTTP Basic as Intuit and FreeAgent document it: base64 of "id:secret" as typed. (oauth4webapi's
+ * ClientSecretBasic form-encodes both first, as RFC 6749 says, which turns "-" into "%2D": providers that do not
+ * decode it would refuse a secret with such characters.)
+ */
+function plainBasic(clientSecret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    headers.set('authorization', basicCredentials(client.client_id, clientSecret));
+  };
+}
+
+function basicCredentials(clientId: string, clientSecret: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(`${clientId}:${clientSecret}`)) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
 }
 
 function requestOptions(fetchImpl: FetchLike | undefined, extra?: Record<string, string>) {
@@ -193,10 +210,10 @@ export async function revokeGrant(
       });
     } else {
       // Intuit's revocation endpoint takes JSON and the app's Basic credentials.
-      const basic = app.mode === 'own-credentials' ? btoa(`${app.clientId}:${app.clientSecret}`) : '';
+      const authorization = app.mode === 'own-credentials' ? basicCredentials(app.clientId, app.clientSecret) : '';
       response = await fetchImpl(providerEndpoints().quickbooks.revoke, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Basic ${basic}` },
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
         body: JSON.stringify({ token }),
         signal,
       });

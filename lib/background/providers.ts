@@ -91,7 +91,9 @@ export async function resetProviders(): Promise<void> {
 export function registerProviderBackground(hooks: { onHealthChanged: () => void }) {
   healthChanged = hooks.onHealthChanged;
   // Session storage is for the extension's own pages and worker only (content scripts must never see tokens).
-  void chrome.storage?.session?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch?.(() => undefined);
+  void globalThis.chrome?.storage?.session
+    ?.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+    ?.catch?.(() => undefined);
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === CHECK_ALARM) void checkAll('scheduled');
     else if (alarm.name.startsWith(RETRY_ALARM_PREFIX)) {

@@ -1,0 +1,321 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { summarise } from '@/lib/fix/engine';
+import type { Flow } from '@/lib/fix/flow';
+import { applyObservation, BADGE_AMBER, BADGE_RED, badgeFor, type HealthMap } from '@/lib/health/model';
+import type { ProviderStatus } from '@/lib/messages';
+import { PRODUCTION_ENDPOINTS } from '@/lib/providers/endpoints';
+import {
+  type ApiGet,
+  checkFreeAgent,
+  checkQuickBooks,
+  checkXero,
+  mergeProviderBadge,
+  providerStatus,
+} from '@/lib/providers/health';
+import type { ProviderConnection } from '@/lib/storage';
+
+const NOW = new Date('2026-03-10T12:00:00Z');
+const XERO = PRODUCTION_ENDPOINTS.xero;
+
+/** A provider that answers GETs from a table and counts them. */
+function fakeApi(answers: Record<string, unknown>) {
+  const calls: Array<{ url: string; headers?: Record<string, string> }> = [];
+  const get: ApiGet = async <T>(url: string, schema: z.ZodType<T>, headers?: Record<string, string>) => {
+    calls.push({ url, headers });
+    if (!(url in answers)) throw new Error(`unexpected ${url}`);
+    return schema.parse(answers[url]);
+  };
+  return { get, calls };
+}
+
+const XERO_ANSWERS = {
+  [XERO.connections]: [
+    { id: 'c1', tenantId: 'tenant-a', tenantType: 'ORGANISATION', tenantName: 'Other Org' },
+    { id: 'c2', tenantId: 'tenant-b', tenantType: 'ORGANISATION', tenantName: 'Harbour Bakery Ltd' },
+  ],
+  [`${XERO.accountingApi}/Organisation`]: {
+    Organisations: [{ OrganisationID: 'tenant-b', Name: 'Harbour Bakery Ltd' }],
+  },
+  [`${XERO.accountingApi}/Users`]: {
+    Users: [
+      { UserID: 'u0', EmailAddress: 'bea@harbour.test', OrganisationRole: 'REMOVED' },
+      { UserID: 'u1', EmailAddress: 'BEA@harbour.test', OrganisationRole: 'INVOICEONLY' },
+      { UserID: 'u2', EmailAddress: 'owner@harbour.test', OrganisationRole: 'FINANCIALADVISER' },
+    ],
+  },
+};
+
+describe('one check per provider connection', () => {
+  it('Xero: /connections, Organisation and Users for the organisation chosen at consent; the role of our user', async () => {
+    const { get, calls } = fakeApi(XERO_ANSWERS);
+    const outcome = await checkXero(get, { tenantId: 'tenant-b', email: 'bea@harbour.test' }, XERO);
+    expect(outcome).toEqual({
+      ok: true,
+      findings: {
+        tenantId: 'tenant-b',
+        organisation: 'Harbour Bakery Ltd',
+        user: { email: 'bea@harbour.test', name: undefined, role: 'INVOICEONLY' },
+      },
+    });
+    expect(calls.map((c) => c.url.replace(XERO.accountingApi, ''))).toEqual([
+      XERO.connections,
+      '/Organisation',
+      '/Users',
+    ]);
+    expect(calls[1]!.headers).toEqual({ 'xero-tenant-id': 'tenant-b' });
+  });
+
+  it('Xero: no organisation left on the grant means reconnect', async () => {
+    const { get, calls } = fakeApi({ [XERO.connections]: [] });
+    expect(await checkXero(get, { tenantId: 'tenant-b' }, XERO)).toMatchObject({ ok: false });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('QuickBooks: companyinfo for the realm and userinfo', async () => {
+    const qb = PRODUCTION_ENDPOINTS.quickbooks;
+    const { get, calls } = fakeApi({
+      [`${qb.api}/v3/company/913/companyinfo/913`]: { CompanyInfo: { Id: '913', CompanyName: 'Bluebell Florists' } },
+      [qb.userinfo]: { sub: 's', email: 'p@l.test', givenName: 'Priya', familyName: 'Patel' },
+    });
+    expect(await checkQuickBooks(get, { tenantId: '913' }, qb)).toEqual({
+      ok: true,
+      findings: {
+        tenantId: '913',
+        organisation: 'Bluebell Florists',
+        user: { email: 'p@l.test', name: 'Priya Patel' },
+      },
+    });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('FreeAgent: company and users/me with the permission level', async () => {
+    const fa = PRODUCTION_ENDPOINTS.freeagent;
+    const { get } = fakeApi({
+      [`${fa.api}/company`]: { company: { url: 'https://api.freeagent.com/v2/company', name: 'Copperleaf' } },
+      [`${fa.api}/users/me`]: {
+        user: { url: 'u', email: 'a@c.test', first_name: 'Ada', role: 'Employee', permission_level: 3 },
+      },
+    });
+    expect(await checkFreeAgent(get, fa)).toMatchObject({
+      ok: true,
+      findings: { organisation: 'Copperleaf', user: { permissionLevel: 3, name: 'Ada', role: 'Employee' } },
+    });
+  });
+
+  it('an answer of the wrong shape is an error, not a crash', async () => {
+    const { get } = fakeApi({ [XERO.connections]: { not: 'a list' } });
+    await expect(checkXero(get, {}, XERO)).rejects.toThrow();
+  });
+});
+
+const connection = (over: Partial<ProviderConnection> = {}): ProviderConnection => ({
+  grantId: 'g',
+  clientId: 'c',
+  mode: 'public-pkce',
+  connectedAt: '2026-01-01T00:00:00Z',
+  user: { email: 'bea@harbour.test', role: 'INVOICEONLY' },
+  failures: 0,
+  lastCheck: '2026-03-10T11:00:00Z',
+  lastSuccess: '2026-03-10T11:00:00Z',
+  lastUsedAt: '2026-03-10T11:00:00Z',
+  organisation: 'Harbour Bakery Ltd',
+  ...over,
+});
+
+function healthWithFolders(count: number): HealthMap {
+  let map: HealthMap = {};
+  for (let i = 0; i < count; i++)
+    map = applyObservation(
+      map,
+      {
+        origin: 'https://app.datamolino.com',
+        folderId: String(300 + i),
+        name: `Folder ${i}`,
+        provider: i % 2 ? 'xero' : 'freeagent',
+        url: `https://app.datamolino.com/en/folders/${300 + i}`,
+        scope: 'folder',
+        expired: false,
+        forbiddenDocuments: [],
+        lastExportSeen: '2026-01-15T09:00:00Z',
+      },
+      NOW,
+    );
+  return map;
+}
+
+describe('provider status', () => {
+  const app = { configured: true, mode: 'public-pkce' as const };
+
+  it('not connected: says so, and which app would be used', () => {
+    expect(providerStatus({ provider: 'xero', connection: null, app, folders: [], checking: false, now: NOW })).toEqual(
+      { provider: 'xero', connected: false, state: 'not-connected', app },
+    );
+  });
+
+  it('Xero: role label, diagnosis per approval status, and foresight', () => {
+    const status = providerStatus({
+      provider: 'xero',
+      connection: connection(),
+      app,
+      folders: [],
+      checking: false,
+      now: NOW,
+    });
+    expect(status).toMatchObject({
+      connected: true,
+      state: 'connected',
+      organisation: 'Harbour Bakery Ltd',
+      user: { role: 'INVOICEONLY', roleLabel: 'Invoice only' },
+      diagnosis: { canExport: 'unknown' },
+      foresight: { level: 'ok', lapsesAt: '2026-05-09T11:00:00.000Z' },
+    });
+    expect(status.exportAs?.map((e) => [e.approvalStatus, e.canExport])).toEqual([
+      ['Draft', true],
+      ['Awaiting Approval', false],
+      ['Awaiting Payment', false],
+    ]);
+    expect(status.exportAs?.[1]?.verdict).toContain('role: Invoice only');
+  });
+
+  it('no diagnosis before a check has read the user', () => {
+    const status = providerStatus({
+      provider: 'xero',
+      connection: connection({ lastSuccess: undefined, user: { email: 'x' } }),
+      app,
+      folders: [],
+      checking: true,
+      now: NOW,
+    });
+    expect(status.state).toBe('checking');
+    expect(status.diagnosis).toBeUndefined();
+  });
+
+  it('reconnect needed beats a running check; a failed check is "error" with its reason', () => {
+    const reconnect = connection({ reconnectNeeded: { at: NOW.toISOString(), message: 'connect again' } });
+    expect(
+      providerStatus({ provider: 'xero', connection: reconnect, app, folders: [], checking: true, now: NOW }),
+    ).toMatchObject({
+      state: 'reconnect-needed',
+      problem: { kind: 'revoked', message: 'connect again' },
+    });
+    const failed = connection({ problem: { kind: 'rate-limited', message: 'Xero is limiting' } });
+    expect(
+      providerStatus({ provider: 'xero', connection: failed, app, folders: [], checking: false, now: NOW }),
+    ).toMatchObject({
+      state: 'error',
+      problem: { kind: 'rate-limited' },
+    });
+  });
+
+  it('FreeAgent: the permission level decides', () => {
+    const status = providerStatus({
+      provider: 'freeagent',
+      connection: connection({ user: { permissionLevel: 5, role: 'Director' } }),
+      app: { configured: true, mode: 'own-credentials' },
+      folders: [],
+      checking: false,
+      now: NOW,
+    });
+    expect(status.diagnosis?.canExport).toBe(true);
+    expect(status.exportAs).toHaveLength(1);
+  });
+
+  it('lists the folders of this provider with when each is likely to lapse', () => {
+    const folders = Object.values(healthWithFolders(6));
+    const status = providerStatus({
+      provider: 'xero',
+      connection: connection(),
+      app,
+      folders,
+      checking: false,
+      now: NOW,
+    });
+    expect(status.folders).toHaveLength(3);
+    expect(status.folders?.[0]?.foresight).toEqual({
+      level: 'soon',
+      lapsesAt: '2026-03-16T09:00:00.000Z',
+      message: expect.stringContaining('Xero will drop this connection around'),
+    });
+  });
+});
+
+describe('badge', () => {
+  const status = (provider: ProviderStatus['provider'], state: ProviderStatus['state']): ProviderStatus => ({
+    provider,
+    connected: true,
+    state,
+    app: { configured: true, mode: 'public-pkce' },
+    ...(state === 'error' ? { problem: { kind: 'network', message: 'Couldn’t reach Xero.' } } : {}),
+  });
+  const colors = { red: BADGE_RED, amber: BADGE_AMBER };
+
+  it('healthy connections change nothing', () => {
+    const folders = badgeFor(healthWithFolders(2), NOW);
+    expect(mergeProviderBadge(folders, [status('xero', 'connected')], colors)).toEqual(folders);
+  });
+
+  it('reconnect needed is one red item, a failed check one amber item', () => {
+    const none = badgeFor({}, NOW);
+    expect(mergeProviderBadge(none, [status('xero', 'reconnect-needed')], colors)).toMatchObject({
+      text: '1',
+      color: BADGE_RED,
+      title: expect.stringContaining('Xero'),
+    });
+    expect(mergeProviderBadge(none, [status('quickbooks', 'error')], colors)).toMatchObject({
+      text: '1',
+      color: BADGE_AMBER,
+    });
+    const both = mergeProviderBadge(none, [status('xero', 'error'), status('freeagent', 'reconnect-needed')], colors);
+    expect(both).toMatchObject({ text: '2', color: BADGE_RED });
+  });
+
+  it('adds to the folders’ count and keeps their red', () => {
+    let map = healthWithFolders(1);
+    map = applyObservation(
+      map,
+      {
+        origin: 'https://app.datamolino.com',
+        folderId: '900',
+        name: 'Expired one',
+        provider: 'xero',
+        url: 'https://app.datamolino.com/en/folders/900',
+        scope: 'folder',
+        expired: true,
+        forbiddenDocuments: [],
+      },
+      NOW,
+    );
+    const merged = mergeProviderBadge(badgeFor(map, NOW), [status('xero', 'error')], colors);
+    expect(merged).toMatchObject({ text: '2', color: BADGE_RED });
+    expect(merged.title).toContain('Expired one');
+  });
+});
+
+describe('the draft-status test’s verdict names the role when it is known', () => {
+  const flow = {
+    kind: 'draft-test',
+    provider: 'xero',
+    ctx: { retried: {}, draftResult: 'exported', siblings: [], siblingsChecked: {} },
+  } as unknown as Flow;
+
+  it('without a known role: the general advice', () => {
+    expect(summarise(flow, undefined).detail).toContain('The Xero user who authorised');
+  });
+
+  it('a role that cannot approve: named, with what to ask for', () => {
+    const detail = summarise(flow, { role: 'INVOICEONLY', email: 'bea@harbour.test' }).detail;
+    expect(detail).toContain('Your Xero user bea@harbour.test has the role Invoice only, which can’t approve bills');
+    expect(detail).toContain('the Standard role with bill approval');
+  });
+
+  it('a role that should approve: says Xero narrowed it or another user connected the folder', () => {
+    expect(summarise(flow, { role: 'STANDARD' }).detail).toContain('has the role Standard, which normally may approve');
+  });
+
+  it('a draft that failed is about the connection, whatever the role', () => {
+    expect(
+      summarise({ ...flow, ctx: { ...flow.ctx, draftResult: 'failed' } } as Flow, { role: 'INVOICEONLY' }).title,
+    ).toBe('Draft failed too: the connection itself is broken');
+  });
+});
