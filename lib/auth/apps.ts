@@ -51,7 +51,7 @@ export function resolveApp(
     return { app: { mode: 'own-credentials', clientId: own.clientId.trim(), clientSecret } };
   }
   const exchangeUrl = own.exchangeUrl.trim();
-  if (!clientId || !isHttpUrl(exchangeUrl))
+  if (!clientId || !exchangeUrlAllowed(exchangeUrl))
     return {
       missing: `Enter the ${label} client id and token-exchange address in the options (or your own app’s id and secret).`,
       mode: own.mode,
@@ -63,7 +63,8 @@ export async function currentApp(provider: ProviderId) {
   return resolveApp(provider, await readProviderApps());
 }
 
-function isHttpUrl(text: string): boolean {
+/** A token-exchange address this build will use: https (the sandbox build also takes http on loopback). */
+export function exchangeUrlAllowed(text: string): boolean {
   try {
     const url = new URL(text);
     if (url.protocol === 'https:') return true;

@@ -27,6 +27,13 @@ test('the production build runs only on Datamolino and names no loopback origin 
       '/xero/identity',
       '/quickbooks/oauth',
       'datamolino-sandbox',
+      // The sandbox's provider paths and the OAuth client id the sandbox build uses.
+      '/xero/login',
+      '/xero/api',
+      '/quickbooks/api',
+      '/quickbooks/appcenter',
+      '/freeagent/api',
+      'connection-doctor-sandbox',
     ])
       expect(text.includes(needle), `${path.relative(PRODUCTION, file)} contains ${needle}`).toBe(false);
   }
@@ -45,4 +52,19 @@ test('the manifest key pins the extension id; no build carries a client secret',
   for (const dir of [PRODUCTION, SANDBOX])
     for (const file of files(dir))
       expect(readFileSync(file, 'utf8')).not.toMatch(/client_secret["']?\s*[:=]\s*["'][A-Za-z0-9_-]{8,}/);
+});
+
+test('no build carries a provider app secret: no filled-in clientSecret, no secret the tests or the build environment know', () => {
+  const secrets = [
+    'sandbox-test-secret-not-shipped', // test/e2e/provider-pages.ts
+    ...Object.entries(process.env)
+      .filter(([name, value]) => /SECRET/i.test(name) && value && value.length >= 8)
+      .map(([, value]) => value!),
+  ];
+  for (const dir of [PRODUCTION, SANDBOX])
+    for (const file of files(dir)) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toMatch(/client_?secret["'`]?\s*[:=]\s*["'`][^"'`\s]{8,}/i);
+      for (const secret of secrets) expect(text.includes(secret), `${file} contains a secret`).toBe(false);
+    }
 });
