@@ -8,53 +8,17 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Flow } from '@/lib/fix/flow';
 import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
 import type { FlowKind } from '@/lib/messages';
+import type { HealthDigest } from '@/lib/storage';
+import { FIRST_ROWS, groupFolders, groupsOfDigest, matchesSearch } from './folder-order';
 import { START_LABEL, when } from './format';
 
-/** Rows painted in the first frame (more than a popup shows), then this many per frame. */
-export const FIRST_ROWS = 40;
 const ROWS_PER_FRAME = 200;
 /** The search box appears from this many folders on. */
 export const SEARCH_FROM = 8;
 
-const URGENCY = { expired: 0, disconnected: 1, forbidden: 2, unknown: 3, healthy: 4 } as const;
-
 export interface FolderActions {
   start(folder: FolderHealth, flow: FlowKind): void;
   open(folder: FolderHealth): void;
-}
-
-interface Group {
-  key: string;
-  label: string;
-  folders: FolderHealth[];
-}
-
-/** Groups by account (and site, when folders come from more than one), the group with the most urgent folder first. */
-export function groupFolders(folders: FolderHealth[]): Group[] {
-  const origins = new Set(folders.map((f) => f.origin));
-  const groups = new Map<string, Group>();
-  for (const f of folders) {
-    const key = `${f.origin}|${f.account ?? ''}`;
-    let group = groups.get(key);
-    if (!group) {
-      const site = origins.size > 1 ? ` (${new URL(f.origin).host})` : '';
-      group = { key, label: `${f.account ?? 'Other folders'}${site}`, folders: [] };
-      groups.set(key, group);
-    }
-    group.folders.push(f);
-  }
-  const byUrgency = (a: FolderHealth, b: FolderHealth) =>
-    URGENCY[a.state] - URGENCY[b.state] || a.name.localeCompare(b.name);
-  const list = [...groups.values()];
-  for (const g of list) g.folders.sort(byUrgency);
-  return list.sort((a, b) => byUrgency(a.folders[0]!, b.folders[0]!) || a.label.localeCompare(b.label));
-}
-
-export function matchesSearch(folder: FolderHealth, query: string, now: Date): boolean {
-  const q = query.trim().toLowerCase();
-  if (!q) return true;
-  const text = `${folder.name} ${folder.account ?? ''} ${PROVIDER_LABEL[folder.provider]} ${describeState(folder, now)}`;
-  return text.toLowerCase().includes(q);
 }
 
 const FolderRow = memo(function FolderRow({
@@ -109,11 +73,14 @@ const FolderRow = memo(function FolderRow({
 
 export function FolderList({
   folders,
+  digest,
   flows,
   actions,
   now,
 }: {
-  folders: FolderHealth[];
+  /** Every folder, once read; until then the digest's first rows are shown. */
+  folders: FolderHealth[] | undefined;
+  digest: HealthDigest | null;
   flows: Flow[];
   actions: FolderActions;
   now: Date;
@@ -121,11 +88,13 @@ export function FolderList({
   const [query, setQuery] = useState('');
   const [limit, setLimit] = useState(FIRST_ROWS);
   const nowMinute = Math.floor(now.getTime() / 60_000) * 60_000;
+  const count = folders?.length ?? digest?.summary.total ?? 0;
 
   const groups = useMemo(() => {
+    if (!folders) return digest ? groupsOfDigest(digest) : [];
     const shown = query ? folders.filter((f) => matchesSearch(f, query, now)) : folders;
     return groupFolders(shown);
-  }, [folders, query, nowMinute]);
+  }, [folders, digest, query, nowMinute]);
   const total = groups.reduce((n, g) => n + g.folders.length, 0);
 
   const flowByFolder = useMemo(() => {
@@ -144,7 +113,7 @@ export function FolderList({
   let budget = limit;
   return (
     <section class="folder-list" aria-label="Folders by account">
-      {folders.length >= SEARCH_FROM && (
+      {count >= SEARCH_FROM && (
         <div class="search">
           <label for="folder-search">Search folders</label>
           <input
@@ -152,10 +121,11 @@ export function FolderList({
             type="search"
             value={query}
             placeholder="Name, account, provider or state"
+            disabled={!folders}
             onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
           />
           <span class="visually-hidden" role="status">
-            {query ? `${total} of ${folders.length} folders match` : ''}
+            {query ? `${total} of ${count} folders match` : ''}
           </span>
         </div>
       )}
@@ -169,7 +139,7 @@ export function FolderList({
           return (
             <li class="group" key={g.key} aria-labelledby={headingId}>
               <h2 id={headingId}>
-                {g.label} <span class="count">({g.folders.length})</span>
+                {g.label} <span class="count">({g.total})</span>
               </h2>
               <ul class="folders" aria-label={g.label}>
                 {rows.map((f) => (

@@ -8,14 +8,24 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { Flow } from '@/lib/fix/flow';
-import { attentionOf, type FolderHealth } from '@/lib/health/model';
+import type { FolderHealth } from '@/lib/health/model';
 import type { BatchStatus, FlowKind } from '@/lib/messages';
-import { batchItem, flowsItem, healthItem, readBatch, readFlows, readHealth } from '@/lib/storage';
+import {
+  batchItem,
+  flowsItem,
+  type HealthDigest,
+  healthDigestItem,
+  healthItem,
+  readBatch,
+  readFlows,
+  readHealth,
+  readHealthDigest,
+} from '@/lib/storage';
 import { ask } from './ask';
 import { type BatchActions, BatchPanel } from './BatchPanel';
 import { type FlowActions, FlowCard } from './FlowCard';
 import { type FolderActions, FolderList } from './FolderList';
-import { plural } from './format';
+import { digestOf, type HealthSummary, summarise } from './folder-order';
 import { ProvidersSection } from './ProvidersSection';
 
 /** A finished fix stays in the popup this long (its ending and next step), unless closed. */
@@ -23,7 +33,9 @@ const SHOW_FINISHED_MS = 15 * 60_000;
 const DISMISSED_BATCH = 'connection-doctor:dismissed-batch';
 
 interface PopupData {
-  folders: FolderHealth[];
+  /** Every folder, once read and checked; until then `digest` (the first screen) is shown. */
+  folders?: FolderHealth[];
+  digest: HealthDigest | null;
   flows: Flow[];
   batch: BatchStatus | null;
 }
@@ -32,15 +44,24 @@ function usePopupData() {
   const [data, setData] = useState<PopupData | undefined>();
   const [error, setError] = useState<string | undefined>();
 
+  const loadFolders = useCallback(async (stored: HealthDigest | null) => {
+    const folders = Object.values(await readHealth());
+    setData((d) => (d ? { ...d, folders } : d));
+    // Health written without its digest (an older version, or by hand): the next popup opens fast again.
+    const fresh = digestOf(folders, new Date());
+    if (JSON.stringify(fresh) !== JSON.stringify(stored)) await healthDigestItem.setValue(fresh);
+  }, []);
+
   const load = useCallback(async () => {
     try {
-      const [health, flows, batch] = await Promise.all([readHealth(), readFlows(), readBatch()]);
-      setData({ folders: Object.values(health), flows: Object.values(flows), batch });
+      const [digest, flows, batch] = await Promise.all([readHealthDigest(), readFlows(), readBatch()]);
+      setData({ digest, flows: Object.values(flows), batch });
       setError(undefined);
+      await loadFolders(digest);
     } catch (e) {
       setError((e as Error).message);
     }
-  }, []);
+  }, [loadFolders]);
 
   useEffect(() => {
     void load();
@@ -71,8 +92,8 @@ function useNow(): Date {
   return now;
 }
 
-function Summary({ folders, now }: { folders: FolderHealth[]; now: Date }) {
-  if (folders.length === 0)
+function Summary({ summary }: { summary: HealthSummary | undefined }) {
+  if (!summary || summary.total === 0)
     return (
       <div class="summary-box">
         <p class="summary" role="status">
@@ -84,24 +105,12 @@ function Summary({ folders, now }: { folders: FolderHealth[]; now: Date }) {
         </p>
       </div>
     );
-  const count = (state: FolderHealth['state']) => folders.filter((f) => f.state === state).length;
-  const stale = folders.filter((f) => f.state === 'healthy' && attentionOf(f, now) === 'amber').length;
-  const needing = folders.filter((f) => attentionOf(f, now) !== 'none').length;
-  const parts = [
-    count('expired') && `${count('expired')} expired`,
-    count('disconnected') && `${count('disconnected')} not connected`,
-    count('forbidden') && `${count('forbidden')} with refused exports`,
-    count('unknown') && `${count('unknown')} unknown`,
-    stale && `${stale} not checked recently`,
-  ].filter(Boolean);
   return (
     <div class="summary-box">
-      <p class={needing ? 'summary bad' : 'summary ok'} role="status">
-        {needing
-          ? `${needing} of ${plural(folders.length, 'folder')} need${needing === 1 ? 's' : ''} attention`
-          : `All ${plural(folders.length, 'folder')} healthy`}
+      <p class={summary.needing ? 'summary bad' : 'summary ok'} role="status">
+        {summary.headline}
       </p>
-      {parts.length > 0 && <p class="detail">{parts.join(' · ')}</p>}
+      {summary.detail && <p class="detail">{summary.detail}</p>}
     </div>
   );
 }
@@ -198,20 +207,25 @@ export function HealthPanel() {
   const batch = data.batch && data.batch.id !== dismissedBatch ? data.batch : null;
 
   return (
-    <main class="popup" data-ready="true">
+    <main class="popup" data-ready={data.folders ? 'true' : undefined} aria-busy={!data.folders}>
       <header class="top">
         <h1>Connection Doctor</h1>
         <button type="button" class="secondary small" onClick={() => void browser.runtime.openOptionsPage()}>
           Options
         </button>
       </header>
-      <Summary folders={data.folders} now={now} />
+      <Summary summary={data.folders ? summarise(data.folders, now) : data.digest?.summary} />
       {actionError && (
         <p role="alert" class="bad alert">
           {actionError}
         </p>
       )}
-      <BatchPanel batch={batch} folders={data.folders} flows={data.flows} actions={batchActions} />
+      <BatchPanel
+        batch={batch}
+        folders={data.folders ?? data.digest?.rows ?? []}
+        flows={data.flows}
+        actions={batchActions}
+      />
       {shownFlows.length > 0 && (
         <section class="flows" aria-label="Fixes">
           {shownFlows.map((f) => (
@@ -220,9 +234,7 @@ export function HealthPanel() {
         </section>
       )}
       <ProvidersSection />
-      {data.folders.length > 0 && (
-        <FolderList folders={data.folders} flows={data.flows} actions={folderActions} now={now} />
-      )}
+      <FolderList folders={data.folders} digest={data.digest} flows={data.flows} actions={folderActions} now={now} />
     </main>
   );
 }

@@ -78,6 +78,20 @@ export const preferencesItem = storage.defineItem<Preferences>('local:preference
 });
 export const readPreferences = () => readChecked(preferencesItem, Preferences);
 
+/** The popup's first screen (components/folder-order.ts): written with health, so the popup paints before it has
+ * read and checked every folder. */
+export const HealthDigest = z.object({
+  summary: z.object({ total: z.number(), needing: z.number(), headline: z.string(), detail: z.string() }),
+  groups: z.array(z.object({ key: z.string(), label: z.string(), total: z.number() })),
+  rows: z.array(FolderHealth),
+});
+export type HealthDigest = z.infer<typeof HealthDigest>;
+export const healthDigestItem = storage.defineItem<HealthDigest | null>('local:healthDigest', {
+  fallback: null,
+  version: 1,
+});
+export const readHealthDigest = () => readChecked(healthDigestItem, HealthDigest.nullable());
+
 // ---- Provider connections (lib/auth, lib/background/providers.ts). Local only, never synced. ----
 
 /**

@@ -3,6 +3,7 @@
  * the popup. Every handler reads its state from storage, so the service worker may stop between any two events.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
+import { digestOf } from '../../components/folder-order';
 import type { PageAction, PageSnapshot } from '../datamolino/snapshot';
 import { ActionResult } from '../datamolino/snapshot';
 import { advance, cancel, finish, isActive, newFlow } from '../fix/engine';
@@ -31,6 +32,7 @@ import {
   AUDIT_LIMIT,
   auditItem,
   flowsItem,
+  healthDigestItem,
   healthItem,
   lastPageItem,
   readAudit,
@@ -125,6 +127,7 @@ async function getHealth() {
 
 async function saveHealth(map: HealthMap) {
   await healthItem.setValue(map);
+  await healthDigestItem.setValue(digestOf(Object.values(map), new Date()));
   await updateBadge(map);
 }
 
@@ -320,7 +323,8 @@ async function startFix(
   // "Fix all" asks once for the whole batch: its reconnects need no second confirmation.
   if (preconfirmed) flow.confirmed = true;
   await saveFlow(flow);
-  const current = page ?? (senderTab === undefined ? undefined : await snapshotOf(tabId));
+  // Started from the popup in a tab that shows the folder already: read it now rather than wait for its next report.
+  const current = page ?? (await snapshotOf(tabId));
   return { ok: true, value: { flow: current ? await step(flow, current) : flow } };
 }
 

@@ -1,0 +1,105 @@
+/**
+ * How the popup orders and sums up folders, kept pure so the background can write the popup's first screen (the
+ * digest) whenever health changes: the popup paints it at once, before it has read and checked every folder.
+ */
+import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
+import { plural } from './format';
+
+/** Rows painted in the first frame (more than a popup shows); the digest holds as many. */
+export const FIRST_ROWS = 40;
+
+const URGENCY = { expired: 0, disconnected: 1, forbidden: 2, unknown: 3, healthy: 4 } as const;
+
+export interface FolderGroup {
+  key: string;
+  label: string;
+  /** All the group's folders (the digest holds only the first rows of the list). */
+  total: number;
+  folders: FolderHealth[];
+}
+
+const byUrgency = (a: FolderHealth, b: FolderHealth) =>
+  URGENCY[a.state] - URGENCY[b.state] || a.name.localeCompare(b.name);
+
+/** Groups by account (and site, when folders come from more than one), the group with the most urgent folder first. */
+export function groupFolders(folders: FolderHealth[]): FolderGroup[] {
+  const origins = new Set(folders.map((f) => f.origin));
+  const groups = new Map<string, FolderGroup>();
+  for (const f of folders) {
+    const key = `${f.origin}|${f.account ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      const site = origins.size > 1 ? ` (${new URL(f.origin).host})` : '';
+      group = { key, label: `${f.account ?? 'Other folders'}${site}`, total: 0, folders: [] };
+      groups.set(key, group);
+    }
+    group.folders.push(f);
+    group.total++;
+  }
+  const list = [...groups.values()];
+  for (const g of list) g.folders.sort(byUrgency);
+  return list.sort((a, b) => byUrgency(a.folders[0]!, b.folders[0]!) || a.label.localeCompare(b.label));
+}
+
+export function matchesSearch(folder: FolderHealth, query: string, now: Date): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  const text = `${folder.name} ${folder.account ?? ''} ${PROVIDER_LABEL[folder.provider]} ${describeState(folder, now)}`;
+  return text.toLowerCase().includes(q);
+}
+
+export interface HealthSummary {
+  total: number;
+  needing: number;
+  headline: string;
+  /** "2 expired · 1 with refused exports". */
+  detail: string;
+}
+
+export function summarise(folders: FolderHealth[], now: Date): HealthSummary {
+  const count = (state: FolderHealth['state']) => folders.filter((f) => f.state === state).length;
+  const stale = folders.filter((f) => f.state === 'healthy' && attentionOf(f, now) === 'amber').length;
+  const needing = folders.filter((f) => attentionOf(f, now) !== 'none').length;
+  const parts = [
+    count('expired') && `${count('expired')} expired`,
+    count('disconnected') && `${count('disconnected')} not connected`,
+    count('forbidden') && `${count('forbidden')} with refused exports`,
+    count('unknown') && `${count('unknown')} unknown`,
+    stale && `${stale} not checked recently`,
+  ].filter(Boolean);
+  const total = folders.length;
+  return {
+    total,
+    needing,
+    headline: needing
+      ? `${needing} of ${plural(total, 'folder')} need${needing === 1 ? 's' : ''} attention`
+      : `All ${plural(total, 'folder')} healthy`,
+    detail: parts.join(' · '),
+  };
+}
+
+/** The popup's first screen: the summary, every group's size, and the first rows in list order. */
+export interface HealthDigest {
+  summary: HealthSummary;
+  groups: { key: string; label: string; total: number }[];
+  rows: FolderHealth[];
+}
+
+export function digestOf(folders: FolderHealth[], now: Date): HealthDigest {
+  const groups = groupFolders(folders);
+  const rows: FolderHealth[] = [];
+  for (const g of groups) rows.push(...g.folders.slice(0, FIRST_ROWS - rows.length));
+  return {
+    summary: summarise(folders, now),
+    groups: groups.map(({ key, label, total }) => ({ key, label, total })),
+    rows,
+  };
+}
+
+/** The digest's groups with their rows, as the list renders them. */
+export function groupsOfDigest(digest: HealthDigest): FolderGroup[] {
+  return digest.groups.map((g) => ({
+    ...g,
+    folders: digest.rows.filter((f) => `${f.origin}|${f.account ?? ''}` === g.key),
+  }));
+}
