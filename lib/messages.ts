@@ -63,6 +63,14 @@ export type ProviderAppMode = z.infer<typeof ProviderAppMode>;
 export const ProviderState = z.enum(['not-connected', 'connected', 'reconnect-needed', 'checking', 'error']);
 export type ProviderState = z.infer<typeof ProviderState>;
 
+/** "Can this user export bills as {approval status}?" (no status for QuickBooks and FreeAgent). */
+export const ExportAnswer = z.object({
+  approvalStatus: z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment']).optional(),
+  canExport: z.union([z.boolean(), z.literal('unknown')]),
+  verdict: z.string(),
+  askFor: z.string().optional(),
+});
+
 /** One provider connection as the popup and options page show it (reply to getProviders / checkProviders). */
 export const ProviderStatus = z.object({
   provider: ProviderId,
@@ -108,22 +116,15 @@ export const ProviderStatus = z.object({
    * Plain-words answers to "can this user export bills as {approval status}?" (Xero: one per approval status;
    * QuickBooks and FreeAgent: one, without a status).
    */
-  exportAs: z
-    .array(
-      z.object({
-        approvalStatus: z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment']).optional(),
-        canExport: z.union([z.boolean(), z.literal('unknown')]),
-        verdict: z.string(),
-        askFor: z.string().optional(),
-      }),
-    )
-    .optional(),
+  exportAs: z.array(ExportAnswer).optional(),
   /** The Datamolino folders seen with this provider, with when their connection is likely to lapse. */
   folders: z
     .array(
       z.object({
         key: z.string(),
         name: z.string(),
+        /** Only for folders whose name (or account) matches the connected organisation: the same user's answers. */
+        exportAs: z.array(ExportAnswer).optional(),
         foresight: z.object({
           level: z.enum(['ok', 'soon', 'lapsed', 'unknown']),
           message: z.string(),

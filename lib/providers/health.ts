@@ -149,8 +149,36 @@ export interface StatusInput {
   now: Date;
 }
 
+/** "Harbour Bakery Ltd" → "harbour bakery": case, punctuation and the company suffix do not count. */
+function orgWords(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/\b(ltd|limited|llc|inc|plc|gmbh|s r o|sro|pty)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Whether a folder most likely books into the organisation we are connected to: its name or account is the
+ * organisation's name, or starts with it ("Harbour Bakery – Café"). Datamolino pages do not name the organisation.
+ */
+export function folderMatchesOrganisation(
+  folder: Pick<FolderHealth, 'name' | 'account'>,
+  organisation: string,
+): boolean {
+  const org = orgWords(organisation);
+  if (!org) return false;
+  return [folder.name, folder.account ?? ''].some((text) => {
+    const words = orgWords(text);
+    return words === org || words.startsWith(`${org} `);
+  });
+}
+
 export function providerStatus(input: StatusInput): ProviderStatus {
   const { provider, connection: c, now } = input;
+  // The user's answers apply to a folder only when it books into the organisation this connection reads.
+  const answers = c?.lastSuccess && !c.reconnectNeeded ? diagnose(provider, c.user).exportAs : undefined;
   const folders = input.folders
     .filter((f) => f.provider === provider)
     .map((f) => ({
@@ -159,6 +187,7 @@ export function providerStatus(input: StatusInput): ProviderStatus {
       foresight: foresightJson(
         connectionForesight(provider, { lastUsedAt: f.lastExportSeen ? new Date(f.lastExportSeen) : undefined, now }),
       ),
+      ...(answers && c?.organisation && folderMatchesOrganisation(f, c.organisation) ? { exportAs: answers } : {}),
     }));
   const base = { provider, app: input.app, ...(folders.length ? { folders } : {}) };
   if (!c) return { ...base, connected: false, state: 'not-connected' };

@@ -344,6 +344,19 @@ test('a check costs the same few calls however many folders there are; each fold
   ]);
   expect(xero.folders!.length).toBeGreaterThanOrEqual(40);
   for (const folder of xero.folders!) expect(folder.foresight.message).toMatch(/Xero/);
+  // The Harbour Bakery folders book into the organisation we connected to: they get our user's answers.
+  const answered = xero.folders!.filter((f) => f.exportAs).map((f) => f.name);
+  expect(answered.sort()).toEqual([
+    'Harbour Bakery – Café',
+    'Harbour Bakery – Catering',
+    'Harbour Bakery – Purchases 2026',
+  ]);
+  const bakery = xero.folders!.find((f) => f.name === 'Harbour Bakery – Café')!;
+  expect(bakery.exportAs?.map((a) => [a.approvalStatus, a.canExport])).toEqual([
+    ['Draft', true],
+    ['Awaiting Approval', true],
+    ['Awaiting Payment', true],
+  ]);
 });
 
 // FreeAgent requires a User-Agent. Chrome (150) ignores one set by the worker's fetch and sends its own, so FreeAgent
@@ -367,4 +380,29 @@ test('the service worker’s fetch always carries a User-Agent (Chrome sends its
   } finally {
     server.close();
   }
+});
+
+test('from the popup: Connect Xero → consent → the popup shows the organisation, the role and the verdict', async ({
+  context,
+  sandbox,
+}) => {
+  const api = new SandboxApi(sandbox.url);
+  const popup = await extensionPage(context);
+  await popup.getByText('Provider connections').first().click();
+  const list = popup.getByRole('list', { name: 'Provider connections' });
+  const consentOpened = context.waitForEvent('page');
+  await list.getByRole('button', { name: 'Connect Xero' }).click();
+  const consent = await consentOpened;
+  await consent.getByRole('button', { name: /Continue with 1 organisation/ }).click();
+
+  await expect(list).toContainText('Harbour Bakery Ltd');
+  await expect(list).toContainText('bookkeeper@harbourbakery.test · Standard');
+  await expect(list).toContainText('Your Xero user can create and approve bills (role: Standard)');
+  expect((await ours(api, 'xero', 'users.list')).map((e) => e.status)).toEqual([200]);
+
+  // The role changes at Xero; "Check now" shows it.
+  await api.role({ provider: 'xero', email: 'bookkeeper@harbourbakery.test', role: 'READONLY' });
+  await popup.getByRole('button', { name: 'Check now' }).click();
+  await expect(list).toContainText('· Read only');
+  await expect(list).toContainText("Your Xero user can't create bills (role: Read only)");
 });

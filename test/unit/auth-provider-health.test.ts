@@ -10,6 +10,7 @@ import {
   checkFreeAgent,
   checkQuickBooks,
   checkXero,
+  folderMatchesOrganisation,
   mergeProviderBadge,
   providerStatus,
 } from '@/lib/providers/health';
@@ -237,6 +238,51 @@ describe('provider status', () => {
       lapsesAt: '2026-03-16T09:00:00.000Z',
       message: expect.stringContaining('Xero will drop this connection around'),
     });
+  });
+});
+
+describe('which folders the diagnosis applies to', () => {
+  it('a folder named (or in an account named) like the organisation, ignoring case, punctuation and "Ltd"', () => {
+    const match = (name: string, account?: string) =>
+      folderMatchesOrganisation({ name, account }, 'Harbour Bakery Ltd');
+    expect(match('Harbour Bakery')).toBe(true);
+    expect(match('harbour bakery – Café')).toBe(true);
+    expect(match('Purchases 2026', 'Harbour Bakery Ltd')).toBe(true);
+    expect(match('Harbour Bakeryworks')).toBe(false);
+    expect(match('Northwind Traders')).toBe(false);
+    expect(folderMatchesOrganisation({ name: 'Anything' }, 'Ltd')).toBe(false);
+  });
+
+  it('matching folders carry the user’s answers; others only their foresight', () => {
+    let map: HealthMap = {};
+    for (const [id, name] of [
+      ['1', 'Harbour Bakery Ltd'],
+      ['2', 'Northwind Traders'],
+    ])
+      map = applyObservation(
+        map,
+        {
+          origin: 'https://app.datamolino.com',
+          folderId: id,
+          name,
+          provider: 'xero',
+          url: `https://app.datamolino.com/en/folders/${id}`,
+          scope: 'folder',
+          expired: false,
+          forbiddenDocuments: [],
+        },
+        NOW,
+      );
+    const status = providerStatus({
+      provider: 'xero',
+      connection: connection(),
+      app: { configured: true, mode: 'public-pkce' },
+      folders: Object.values(map),
+      checking: false,
+      now: NOW,
+    });
+    const byName = Object.fromEntries(status.folders!.map((f) => [f.name, f.exportAs?.map((a) => a.canExport)]));
+    expect(byName).toEqual({ 'Harbour Bakery Ltd': [true, false, false], 'Northwind Traders': undefined });
   });
 });
 
