@@ -45,6 +45,8 @@ const schemas = {
     provider: providerId.default('xero'),
     /** true = revoked (reconnect needed), or the expire mode. */
     expired: z.union([z.boolean(), z.enum(['revoked', 'refreshable'])]).default(false),
+    /** Folder name (numbered when several); any text, markup included, as users can type it. */
+    name: z.string().min(1).max(300).optional(),
   }),
   documentsBulk: z.object({ folderId, count: z.number().int().min(1).max(20_000) }),
   client: z.object({
@@ -74,7 +76,7 @@ export const SCENARIO_SUMMARY = `Scenario API (JSON):
   POST /__sandbox/role       {provider:'xero', email, role} | {provider:'freeagent', email, level} | {provider:'quickbooks', email, admin}
   POST /__sandbox/fault      {provider: 'xero'|'quickbooks'|'freeagent'|'datamolino', pathIncludes?, kind: 'fail'|'429'|'hang'|'malformed', status?, retryAfter?, count}
   POST /__sandbox/variant    {folderId, variant: 'standard'|'no-disconnect'|'disconnect-confirm'|'renamed-menu'}
-  POST /__sandbox/folders/bulk    {count, provider?, expired?}
+  POST /__sandbox/folders/bulk    {count, provider?, expired?, name?}
   POST /__sandbox/documents/bulk  {folderId, count}
   POST /__sandbox/clients    {provider, client: {clientId, clientSecret?, redirectUris}}
   GET  /__sandbox/log?since=&service=&event=
@@ -187,7 +189,7 @@ export function createScenarioApi(deps: ScenarioDeps) {
       case 'folders/bulk': {
         const input = await body(req, schemas.foldersBulk);
         const mode = input.expired === true ? 'revoked' : input.expired || undefined;
-        const folders = await datamolino.addFolders(input.count, input.provider, mode);
+        const folders = await datamolino.addFolders(input.count, input.provider, mode, input.name);
         const folderIds = folders.map((f) => f.id);
         return ok({ count: input.count, provider: input.provider, expired: mode ?? false }, { folderIds });
       }

@@ -83,7 +83,7 @@ export interface Datamolino {
   /** Revokes the folder's grant at the provider; Datamolino does not notice until it next uses it. */
   revoke(folderId: number): Connection;
   setVariant(folderId: number, variant: Variant): Folder;
-  addFolders(count: number, provider: ProviderId, expired?: ExpireMode): Promise<Folder[]>;
+  addFolders(count: number, provider: ProviderId, expired?: ExpireMode, name?: string): Promise<Folder[]>;
   addDocuments(folderId: number, count: number): number[];
   addFault(fault: Fault): void;
   /** Ends requests held by 'hang' faults. */
@@ -608,10 +608,10 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       folder.variant = variant;
       return folder;
     },
-    async addFolders(count, provider, expired) {
+    async addFolders(count, provider, expired, name) {
       const added: Folder[] = [];
       for (let i = 0; i < count; i++) {
-        const folder = addBulkFolder(state, provider, now());
+        const folder = addBulkFolder(state, provider, now(), name && count > 1 ? `${name} ${i + 1}` : name);
         await connectAs(
           {
             connectionId: folder.connectionId,

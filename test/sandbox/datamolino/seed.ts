@@ -254,12 +254,12 @@ const BULK_SUPPLIERS: SupplierRow[] = [
 ];
 
 /** A practice folder for benchmarks, with a small copy of the seeded document mix. */
-export function addBulkFolder(state: DatamolinoState, provider: ProviderId, now: number): Folder {
+export function addBulkFolder(state: DatamolinoState, provider: ProviderId, now: number, name?: string): Folder {
   const id = state.nextBulkFolderId++;
   const folder: Folder = {
     id,
     accountId: LEDGERLIGHT_ACCOUNT_ID,
-    name: `Client ${String(id - FIRST_BULK_FOLDER_ID + 1).padStart(3, '0')} Ltd`,
+    name: name ?? `Client ${String(id - FIRST_BULK_FOLDER_ID + 1).padStart(3, '0')} Ltd`,
     connectionId: `folder-${id}`,
     variant: 'standard',
   };
