@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ProviderStatus } from '../../lib/messages';
 import type { LogEntry } from '../sandbox/providers/types';
 import { expect, test } from './fixtures';
+import { FolderPage } from './pages';
 import {
   CLIENT_ID,
   checkProviders,
@@ -405,4 +406,34 @@ test('from the popup: Connect Xero → consent → the popup shows the organisat
   await popup.getByRole('button', { name: 'Check now' }).click();
   await expect(list).toContainText('· Read only');
   await expect(list).toContainText("Your Xero user can't create bills (role: Read only)");
+});
+
+test('draft-status test: with our Xero connection the verdict names the user’s role', async ({
+  context,
+  page,
+  sandbox,
+}) => {
+  const api = new SandboxApi(sandbox.url);
+  const popup = await extensionPage(context);
+  // The same Xero user who authorised folder 201 in Datamolino.
+  const connected = await connectThroughConsent(context, popup, 'xero', { user: 'partner@ledgerlight.test' });
+  expect(connected).toMatchObject({ organisation: 'Northwind Traders', user: { role: 'FINANCIALADVISER' } });
+  await api.role({ provider: 'xero', email: 'partner@ledgerlight.test', role: 'INVOICEONLY' });
+  expect((await checkProviders(popup)).find((s) => s.provider === 'xero')?.user?.roleLabel).toBe('Invoice only');
+
+  const doc = (await api.state()).documents.find(
+    (d) => d.folderId === '201' && d.state === 'export-failed' && d.approvalStatus !== 'Draft',
+  )!;
+  const folder = new FolderPage(page, sandbox.url);
+  await folder.open('201'); // the folder page tells its name
+  await page.goto(`${sandbox.url}/en/folders/201/documents/${doc.id}`);
+  await folder.fix.getByRole('button', { name: 'Run draft-status test' }).click();
+  await folder.panelButton('Export as Draft');
+  await folder.expectOutcome('Draft worked: the connection is fine');
+  await expect(folder.panel).toContainText(
+    'Your Xero user partner@ledgerlight.test has the role Invoice only, which can’t approve bills',
+  );
+  // And the popup's folder list gives the same answer for this folder.
+  const northwind = (await statusOf(popup, 'xero')).folders?.find((f) => f.name === 'Northwind Traders');
+  expect(northwind?.exportAs?.map((a) => a.canExport)).toEqual([true, false, false]);
 });
