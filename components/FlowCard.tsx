@@ -45,7 +45,14 @@ export function FlowCard({ flow, actions }: { flow: Flow; actions: FlowActions }
         ))}
       </ol>
       <p class="flow-message" role="status">
-        {flow.outcome ? <strong class={flow.outcome.ok ? 'ok' : 'bad'}>{flow.outcome.title}</strong> : flow.message}
+        {flow.outcome ? (
+          <strong class={flow.outcome.ok ? 'ok' : 'bad'}>{flow.outcome.title}</strong>
+        ) : flow.waitingFor === 'consent' ? (
+          // The flow's own words speak from inside the tab ("in this tab"); here the tab is elsewhere.
+          `Approve access at ${provider} in the folder’s tab (Show tab); the fix goes on when you are back.`
+        ) : (
+          flow.message
+        )}
       </p>
       {flow.outcome && <p class="detail">{flow.outcome.detail}</p>}
       {flow.outcome?.manualSteps?.length ? (
@@ -55,9 +62,6 @@ export function FlowCard({ flow, actions }: { flow: Flow; actions: FlowActions }
           ))}
         </ol>
       ) : null}
-      {flow.waitingFor === 'consent' && (
-        <p class="detail">Approve access at {provider} in the folder’s tab; the fix goes on when you are back.</p>
-      )}
       <div class="actions">
         {active && flow.waitingFor === 'confirm' && (
           <button type="button" onClick={() => actions.answer(flow, 'confirm')}>

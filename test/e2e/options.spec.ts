@@ -1,0 +1,127 @@
+/// <reference types="chrome" />
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { FolderPage } from './pages';
+import { SandboxApi } from './sandbox-api';
+
+async function openOptions(context: BrowserContext, extensionId: string): Promise<Page> {
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${extensionId}/options.html`);
+  await expect(options.getByRole('heading', { name: 'Connection Doctor options' })).toBeVisible();
+  return options;
+}
+
+/** A real fix on a folder page, so the audit log has what the extension clicked. */
+async function refreshFolder201(page: Page, base: string) {
+  await new SandboxApi(base).expire('201', 'refreshable');
+  const folder = new FolderPage(page, base);
+  await folder.open('201');
+  await folder.fix.getByRole('button', { name: /^Fix/ }).click();
+  await folder.expectOutcome('Xero connection fixed');
+}
+
+test('audit log: every automated click listed, downloadable as CSV', async ({
+  page,
+  context,
+  sandbox,
+  extensionId,
+}) => {
+  await refreshFolder201(page, sandbox.url);
+  const options = await openOptions(context, extensionId);
+  const table = options.getByRole('table', { name: 'Audit log' });
+  await expect(table).toContainText('Northwind Traders');
+  await expect(table).toContainText('menu:refresh');
+
+  const download = options.waitForEvent('download');
+  await options.getByRole('link', { name: 'Download as CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^connection-doctor-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync((await file.path())!, 'utf8').split('\r\n');
+  expect(csv[0]).toBe('at,origin,folderId,folderName,flowId,flow,step,action,outcome');
+  expect(csv.some((line) => line.includes(',201,Northwind Traders,') && line.includes(',menu:refresh,'))).toBe(true);
+});
+
+test('reset all data: after a confirmation, folders, fixes and the audit log are gone', async ({
+  page,
+  context,
+  sandbox,
+  extensionId,
+  serviceWorker,
+}) => {
+  await refreshFolder201(page, sandbox.url);
+  const options = await openOptions(context, extensionId);
+  await expect(options.getByRole('table', { name: 'Audit log' })).toContainText('Northwind Traders');
+
+  await options.getByRole('button', { name: 'Reset all data…' }).click();
+  await options.getByRole('button', { name: 'Keep my data' }).click();
+  await expect(options.getByRole('table', { name: 'Audit log' })).toBeVisible();
+
+  await options.getByRole('button', { name: 'Reset all data…' }).click();
+  await options.getByRole('button', { name: 'Yes, reset everything' }).click();
+  await expect(options.getByText('All data was removed and provider connections were revoked.')).toBeVisible();
+  await expect(options.getByText(/Nothing yet/)).toBeVisible();
+  expect(await serviceWorker.evaluate(() => chrome.storage.local.get(['health', 'auditLog', 'flows']))).toEqual({});
+
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(popup.getByText('No folders seen yet.')).toBeVisible();
+});
+
+test('provider apps and the check interval are kept', async ({ context, extensionId }) => {
+  const options = await openOptions(context, extensionId);
+  const form = options.getByRole('form', { name: 'Provider apps' });
+  await form
+    .getByRole('group', { name: 'Xero' })
+    .getByLabel(/^Client ID/)
+    .fill('my-xero-app');
+  const freeagent = form.getByRole('group', { name: 'FreeAgent' });
+  await freeagent.getByLabel('Token-exchange URL').fill('https://exchange.example.org/freeagent');
+  await form.getByLabel('Check provider connections every (hours)').fill('12');
+  await form.getByRole('button', { name: 'Save provider settings' }).click();
+  await expect(options.getByText('Saved.')).toBeVisible();
+
+  await options.reload();
+  const again = options.getByRole('form', { name: 'Provider apps' });
+  await expect(again.getByRole('group', { name: 'Xero' }).getByLabel(/^Client ID/)).toHaveValue('my-xero-app');
+  await expect(again.getByRole('group', { name: 'FreeAgent' }).getByLabel('Token-exchange URL')).toHaveValue(
+    'https://exchange.example.org/freeagent',
+  );
+  await expect(again.getByLabel('Check provider connections every (hours)')).toHaveValue('12');
+});
+
+test('notifications are off until the user turns them on; the permission is not held before', async ({
+  context,
+  extensionId,
+  serviceWorker,
+}) => {
+  const options = await openOptions(context, extensionId);
+  const box = options.getByRole('checkbox', { name: 'Notify me when a folder’s connection expires' });
+  await expect(box).not.toBeChecked();
+  expect(await serviceWorker.evaluate(() => chrome.permissions.contains({ permissions: ['notifications'] }))).toBe(
+    false,
+  );
+  const manifest = await serviceWorker.evaluate(() => chrome.runtime.getManifest());
+  expect(manifest.optional_permissions).toEqual(['notifications']);
+  expect(manifest.permissions).not.toContain('notifications');
+});
+
+for (const colorScheme of ['light', 'dark'] as const)
+  test(`options: keyboard reachable, no serious or critical accessibility violations (${colorScheme})`, async ({
+    page,
+    context,
+    sandbox,
+    extensionId,
+  }) => {
+    await refreshFolder201(page, sandbox.url);
+    const options = await openOptions(context, extensionId);
+    await options.emulateMedia({ colorScheme });
+    await expect(options.getByRole('table', { name: 'Audit log' })).toBeVisible();
+    await options.getByRole('button', { name: 'Reset all data…' }).focus();
+    await options.keyboard.press('Enter');
+    await expect(options.getByRole('button', { name: 'Yes, reset everything' })).toBeFocused();
+    const results = await new AxeBuilder({ page: options }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
