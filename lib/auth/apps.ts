@@ -15,17 +15,30 @@ export type ProviderApp =
 /** The client id the sandbox fakes know the extension by (test/e2e registers it). */
 export const SANDBOX_CLIENT_ID = 'connection-doctor-sandbox';
 
+export interface BuiltInApps {
+  clientIds: Record<ProviderId, string>;
+  /** A token-exchange endpoint the publisher runs (lib/token-exchange), for QuickBooks and FreeAgent. */
+  exchangeUrl: string;
+}
+
 /**
- * Client ids this build ships with. Production reads them from WXT_*_CLIENT_ID at build time (public values);
- * empty means the user enters one in the options. Never a secret.
+ * What this build ships with, read at build time: WXT_XERO_CLIENT_ID, WXT_QUICKBOOKS_CLIENT_ID,
+ * WXT_FREEAGENT_CLIENT_ID and WXT_TOKEN_EXCHANGE_URL (all public values; empty means the user enters them in the
+ * options). Never a secret.
  */
-export function builtInClientIds(): Record<ProviderId, string> {
+export function builtInApps(): BuiltInApps {
   if (import.meta.env.MODE === 'sandbox')
-    return { xero: SANDBOX_CLIENT_ID, quickbooks: SANDBOX_CLIENT_ID, freeagent: SANDBOX_CLIENT_ID };
+    return {
+      clientIds: { xero: SANDBOX_CLIENT_ID, quickbooks: SANDBOX_CLIENT_ID, freeagent: SANDBOX_CLIENT_ID },
+      exchangeUrl: '',
+    };
   return {
-    xero: String(import.meta.env.WXT_XERO_CLIENT_ID ?? ''),
-    quickbooks: String(import.meta.env.WXT_QUICKBOOKS_CLIENT_ID ?? ''),
-    freeagent: String(import.meta.env.WXT_FREEAGENT_CLIENT_ID ?? ''),
+    clientIds: {
+      xero: String(import.meta.env.WXT_XERO_CLIENT_ID ?? ''),
+      quickbooks: String(import.meta.env.WXT_QUICKBOOKS_CLIENT_ID ?? ''),
+      freeagent: String(import.meta.env.WXT_FREEAGENT_CLIENT_ID ?? ''),
+    },
+    exchangeUrl: String(import.meta.env.WXT_TOKEN_EXCHANGE_URL ?? ''),
   };
 }
 
@@ -33,16 +46,16 @@ export function builtInClientIds(): Record<ProviderId, string> {
 export function resolveApp(
   provider: ProviderId,
   settings: ProviderAppSettings,
-  builtIn: Record<ProviderId, string> = builtInClientIds(),
+  builtIn: BuiltInApps = builtInApps(),
 ): { app: ProviderApp } | { missing: string; mode: ProviderAppMode } {
   if (provider === 'xero') {
-    const clientId = settings.xero.clientId.trim() || builtIn.xero;
+    const clientId = settings.xero.clientId.trim() || builtIn.clientIds.xero;
     return clientId
       ? { app: { mode: 'public-pkce', clientId } }
       : { missing: 'Enter your Xero app’s client id in the options.', mode: 'public-pkce' };
   }
   const own = settings[provider];
-  const clientId = own.clientId.trim() || builtIn[provider];
+  const clientId = own.clientId.trim() || builtIn.clientIds[provider];
   const label = provider === 'quickbooks' ? 'QuickBooks' : 'FreeAgent';
   if (own.mode === 'own-credentials') {
     const clientSecret = own.clientSecret.trim();
@@ -50,7 +63,7 @@ export function resolveApp(
       return { missing: `Enter your ${label} app’s client id and secret in the options.`, mode: own.mode };
     return { app: { mode: 'own-credentials', clientId: own.clientId.trim(), clientSecret } };
   }
-  const exchangeUrl = own.exchangeUrl.trim();
+  const exchangeUrl = own.exchangeUrl.trim() || builtIn.exchangeUrl;
   if (!clientId || !exchangeUrlAllowed(exchangeUrl))
     return {
       missing: `Enter the ${label} client id and token-exchange address in the options (or your own app’s id and secret).`,

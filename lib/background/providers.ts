@@ -205,6 +205,7 @@ async function connect(provider: ProviderId): Promise<Reply<ProviderStatus[]>> {
     failures: 0,
   });
   await browser.alarms.clear(RETRY_ALARM_PREFIX + provider);
+  await scheduleChecks(); // "Reset all data" clears every alarm
   await checkProvider(provider, 'connect');
   return { ok: true, value: await providerStatuses() };
 }

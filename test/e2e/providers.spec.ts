@@ -437,3 +437,24 @@ test('draft-status test: with our Xero connection the verdict names the user’s
   const northwind = (await statusOf(popup, 'xero')).folders?.find((f) => f.name === 'Northwind Traders');
   expect(northwind?.exportAs?.map((a) => a.canExport)).toEqual([true, false, false]);
 });
+
+test('an HTML outage page and a truncated answer are reported in plain words; nothing crashes and the next check works', async ({
+  context,
+  sandbox,
+}) => {
+  const api = new SandboxApi(sandbox.url);
+  const popup = await extensionPage(context);
+  await connectThroughConsent(context, popup, 'xero');
+
+  await api.post('fault', { provider: 'xero', pathIncludes: '/Organisation', kind: 'fail', status: 502, count: 1 });
+  const down = (await checkProviders(popup)).find((s) => s.provider === 'xero')!;
+  expect(down).toMatchObject({ state: 'error', problem: { kind: 'provider-down' } });
+  expect(down.problem?.message).toBe("Xero isn't answering normally right now. Try again in a few minutes.");
+  await expect.poll(async () => (await statusOf(popup, 'xero')).state, { timeout: 30_000 }).toBe('connected');
+
+  await api.post('fault', { provider: 'xero', pathIncludes: '/Users', kind: 'malformed', count: 1 });
+  const garbled = (await checkProviders(popup)).find((s) => s.provider === 'xero')!;
+  expect(garbled).toMatchObject({ state: 'error', problem: { kind: 'malformed' } });
+  // What we knew stays: organisation and role from the last good check.
+  expect(garbled).toMatchObject({ organisation: 'Harbour Bakery Ltd', user: { role: 'STANDARD' } });
+});

@@ -2,15 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { resolveApp } from '@/lib/auth/apps';
 import { ProviderAppSettings } from '@/lib/storage';
 
-const NONE = { xero: '', quickbooks: '', freeagent: '' };
+const NONE = { clientIds: { xero: '', quickbooks: '', freeagent: '' }, exchangeUrl: '' };
+const withIds = (ids: Partial<Record<'xero' | 'quickbooks' | 'freeagent', string>>) => ({
+  ...NONE,
+  clientIds: { ...NONE.clientIds, ...ids },
+});
 const settings = (over: Record<string, unknown> = {}) => ProviderAppSettings.parse(over);
 
 describe('which app the extension uses', () => {
   it('Xero: a public PKCE client; the user’s id wins over the built-in one', () => {
-    expect(resolveApp('xero', settings(), { ...NONE, xero: 'built-in' })).toEqual({
+    expect(resolveApp('xero', settings(), withIds({ xero: 'built-in' }))).toEqual({
       app: { mode: 'public-pkce', clientId: 'built-in' },
     });
-    expect(resolveApp('xero', settings({ xero: { clientId: ' mine ' } }), { ...NONE, xero: 'built-in' })).toEqual({
+    expect(resolveApp('xero', settings({ xero: { clientId: ' mine ' } }), withIds({ xero: 'built-in' }))).toEqual({
       app: { mode: 'public-pkce', clientId: 'mine' },
     });
     expect(resolveApp('xero', settings(), NONE)).toMatchObject({ missing: expect.stringContaining('client id') });
@@ -31,14 +35,23 @@ describe('which app the extension uses', () => {
 
   it('through an exchange endpoint: a client id and an https address (plain http is refused outside the sandbox build)', () => {
     const ok = settings({ freeagent: { exchangeUrl: 'https://exchange.example/token' } });
-    expect(resolveApp('freeagent', ok, { ...NONE, freeagent: 'fa-id' })).toEqual({
+    expect(resolveApp('freeagent', ok, withIds({ freeagent: 'fa-id' }))).toEqual({
       app: { mode: 'exchange-endpoint', clientId: 'fa-id', exchangeUrl: 'https://exchange.example/token' },
     });
     for (const exchangeUrl of ['http://exchange.example/token', 'http://127.0.0.1:8787/token', 'not a url', ''])
       expect(
-        resolveApp('freeagent', settings({ freeagent: { exchangeUrl } }), { ...NONE, freeagent: 'fa-id' }),
+        resolveApp('freeagent', settings({ freeagent: { exchangeUrl } }), withIds({ freeagent: 'fa-id' })),
         exchangeUrl,
       ).toMatchObject({ missing: expect.any(String), mode: 'exchange-endpoint' });
+  });
+
+  it('the build’s exchange address is used unless the user enters another', () => {
+    const built = { ...withIds({ quickbooks: 'qb-id' }), exchangeUrl: 'https://exchange.publisher.example/token' };
+    expect(resolveApp('quickbooks', settings(), built)).toEqual({
+      app: { mode: 'exchange-endpoint', clientId: 'qb-id', exchangeUrl: 'https://exchange.publisher.example/token' },
+    });
+    const mine = settings({ quickbooks: { exchangeUrl: 'https://mine.example/t' } });
+    expect(resolveApp('quickbooks', mine, built)).toMatchObject({ app: { exchangeUrl: 'https://mine.example/t' } });
   });
 
   it('stored settings of the wrong shape fall back to the defaults', () => {

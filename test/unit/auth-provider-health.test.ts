@@ -255,10 +255,11 @@ describe('which folders the diagnosis applies to', () => {
 
   it('matching folders carry the user’s answers; others only their foresight', () => {
     let map: HealthMap = {};
-    for (const [id, name] of [
+    const named: Array<[string, string]> = [
       ['1', 'Harbour Bakery Ltd'],
       ['2', 'Northwind Traders'],
-    ])
+    ];
+    for (const [id, name] of named)
       map = applyObservation(
         map,
         {
