@@ -3,6 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { approveConsent } from './pages';
+import { CLIENT_ID, registerExtensionClients } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 
 async function openPopup(context: BrowserContext, extensionId: string): Promise<Page> {
@@ -350,4 +351,31 @@ test('1,000 folders: the list paints fast and every row arrives', async ({ conte
   console.log(`popup with 1,000 folders: first list painted after ${timings.map((t) => t.toFixed(0)).join(', ')} ms`);
   // The 100 ms budget is checked by the benchmark (npm run bench) on a quiet machine; here, only gross regressions.
   expect(Math.min(...timings)).toBeLessThanOrEqual(1000);
+});
+
+test('Providers: connect Xero from the popup (organisation and role shown), then disconnect (revoked)', async ({
+  context,
+  sandbox,
+  extensionId,
+}) => {
+  const api = new SandboxApi(sandbox.url);
+  await registerExtensionClients(sandbox.url);
+  const popup = await openPopup(context, extensionId);
+  await popup.getByText('Provider connections').click();
+  const providers = popup.getByRole('list', { name: 'Provider connections' });
+  await expect(providers.getByRole('listitem')).toHaveCount(3);
+
+  const consentOpened = context.waitForEvent('page');
+  await providers.getByRole('button', { name: 'Connect Xero' }).click();
+  const consent = await consentOpened;
+  await consent.getByRole('button', { name: /Continue with 1 organisation/ }).click();
+  const xero = providers.getByRole('listitem').filter({ hasText: 'Xero' });
+  await expect(xero).toContainText('Connected', { timeout: 30_000 });
+  await expect(xero).toContainText('Harbour Bakery Ltd · bookkeeper@harbourbakery.test · Standard');
+  await expect(popup.getByText(/Provider connections \(1 connected/)).toBeVisible();
+
+  await xero.getByRole('button', { name: 'Disconnect Xero' }).click();
+  await expect(xero).toContainText('Not connected');
+  const revoked = (await api.log({ service: 'xero', event: 'token.revoke' })).filter((e) => e.client === CLIENT_ID);
+  expect(revoked.map((e) => e.detail?.revoked)).toEqual([true]);
 });
