@@ -5,6 +5,7 @@
  * rotated refresh token is stored before the new access token is handed out.
  */
 import type { ProviderId } from '../messages';
+import { PROVIDER_LABELS } from '../providers/endpoints';
 import {
   ProviderAccessToken as AccessTokenSchema,
   RefreshLease as LeaseSchema,
@@ -145,9 +146,10 @@ async function refreshOnce(provider: ProviderId, grantId: string, options: Refre
         (error.oauthError === 'invalid_grant' || error.problem.kind === 'revoked')
       )
         throw new ReconnectNeededError(
+          // Only Xero lets a lost refresh be retried with the old token; elsewhere the cut-off one may have spent it.
           resumedAfterInterruption && provider !== 'xero'
-            ? 'The provider no longer accepts this connection’s sign-in (a refresh was cut off when the browser stopped the extension): connect again.'
-            : 'The provider no longer accepts this connection’s sign-in (it was revoked, ran out or was used elsewhere): connect again.',
+            ? `${PROVIDER_LABELS[provider]} no longer accepts this connection’s sign-in (a refresh was cut off when the browser stopped the extension): connect again.`
+            : `${PROVIDER_LABELS[provider]} no longer accepts this connection’s sign-in (it was revoked, ran out or was used elsewhere): connect again.`,
           error.problem.detail,
         );
       throw error;

@@ -148,6 +148,12 @@ async function readConnection(provider: ProviderId): Promise<ProviderConnection 
   return parsed.success ? parsed.data : null;
 }
 
+/** Saves what a check found, unless the grant was replaced or disconnected while it ran. */
+async function saveCheckResult(provider: ProviderId, connection: ProviderConnection) {
+  const current = await readConnection(provider);
+  if (current?.grantId === connection.grantId) await saveConnection(provider, connection);
+}
+
 async function saveConnection(provider: ProviderId, connection: ProviderConnection | null) {
   if (connection) await providerConnectionItems[provider].setValue(connection);
   else await providerConnectionItems[provider].removeValue();
@@ -254,7 +260,7 @@ async function runCheck(provider: ProviderId, reason: CheckReason) {
 
   const resolved = await currentApp(provider);
   if (!('app' in resolved) || resolved.app.clientId !== connection.clientId) {
-    await saveConnection(provider, {
+    await saveCheckResult(provider, {
       ...connection,
       lastCheck: new Date(now).toISOString(),
       reconnectNeeded: {
@@ -269,17 +275,17 @@ async function runCheck(provider: ProviderId, reason: CheckReason) {
   try {
     outcome = await runProviderCheck(provider, api, connection);
   } catch (error) {
-    await recordFailure(provider, await api.latest(), error);
+    await recordFailure(provider, api.latest, error);
     return;
   }
   const at = new Date().toISOString();
-  const latest = await api.latest();
+  const latest = api.latest;
   if (!outcome.ok) {
-    await saveConnection(provider, { ...latest, lastCheck: at, reconnectNeeded: { at, message: outcome.reconnect } });
+    await saveCheckResult(provider, { ...latest, lastCheck: at, reconnectNeeded: { at, message: outcome.reconnect } });
     return;
   }
   const { findings } = outcome;
-  await saveConnection(provider, {
+  await saveCheckResult(provider, {
     ...latest,
     tenantId: findings.tenantId ?? latest.tenantId,
     organisation: findings.organisation ?? latest.organisation,
@@ -311,7 +317,7 @@ function runProviderCheck(provider: ProviderId, api: ProviderApi, c: ProviderCon
 async function recordFailure(provider: ProviderId, connection: ProviderConnection, error: unknown) {
   const at = new Date();
   if (error instanceof ReconnectNeededError) {
-    await saveConnection(provider, {
+    await saveCheckResult(provider, {
       ...connection,
       lastCheck: at.toISOString(),
       reconnectNeeded: { at: at.toISOString(), message: error.message },
@@ -325,7 +331,7 @@ async function recordFailure(provider: ProviderId, connection: ProviderConnectio
       : { kind: 'unknown' as const, message: `The check failed: ${String(error)}` };
   if (problem.kind === 'revoked') {
     const message = `${PROVIDER_LABELS[provider]} no longer accepts Connection Doctor’s connection: connect again.`;
-    await saveConnection(provider, {
+    await saveCheckResult(provider, {
       ...connection,
       lastCheck: at.toISOString(),
       reconnectNeeded: { at: at.toISOString(), message },
@@ -338,7 +344,7 @@ async function recordFailure(provider: ProviderId, connection: ProviderConnectio
   const budget = await readBudget(provider);
   const delay = retryDelayMs(failures, problem.retryAfterSeconds, checkIntervalHours * 3_600_000);
   const retryAt = Math.max(at.getTime() + delay, budget.blockedUntil ?? 0);
-  await saveConnection(provider, {
+  await saveCheckResult(provider, {
     ...connection,
     lastCheck: at.toISOString(),
     problem: { kind: problem.kind, message: problem.message, detail: problem.detail },
@@ -382,7 +388,8 @@ class ProviderApi {
     this.connection = connection;
   }
 
-  async latest(): Promise<ProviderConnection> {
+  /** The connection as this check leaves it (a refresh updates lastUsedAt and the email). */
+  get latest(): ProviderConnection {
     return this.connection;
   }
 

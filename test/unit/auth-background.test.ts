@@ -34,6 +34,8 @@ function fakeXero() {
     /** Next answers to API calls, consumed first. */
     next: [] as Response[],
     minRemaining: 55,
+    /** While set, API calls wait for it. */
+    gate: undefined as Promise<void> | undefined,
   };
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -73,6 +75,7 @@ function fakeXero() {
       state.revoked.push(new URLSearchParams(await req.text()).get('token') ?? '');
       return new Response('', { status: 200 });
     }
+    if (state.gate) await state.gate;
     const next = state.next.shift();
     if (next) return next;
     if (req.headers.get('authorization') !== `Bearer ${state.accessToken}`)
@@ -277,6 +280,21 @@ describe('provider connections in the background', () => {
     expect(await fakeBrowser.storage.local.get(null)).toEqual({ providerApps: expect.anything() });
     // Only our own call pacing stays (Xero's limits still count); no token, no connection.
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual(['providerCalls:xero']);
+  });
+
+  it('a disconnect while a check runs is not undone by the check', async () => {
+    await connectXero();
+    let release!: () => void;
+    xero.state.gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const running = send({ type: 'checkProviders', force: true });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await send({ type: 'disconnectProvider', provider: 'xero' })).state).toBe('not-connected');
+    xero.state.gate = undefined;
+    release();
+    await running;
+    expect((await send({ type: 'getProviders' })).state).toBe('not-connected');
   });
 
   it('the periodic check follows the interval from the options', async () => {
