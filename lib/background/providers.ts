@@ -26,6 +26,7 @@ import {
   usableAccessToken,
 } from '../auth/vault';
 import { setKnownXeroUser } from '../fix/engine';
+import type { FolderHealth } from '../health/model';
 import type { ProviderId, ProviderStatus, Reply, RequestOf } from '../messages';
 import { PROVIDER_IDS, PROVIDER_LABELS, providerEndpoints } from '../providers/endpoints';
 import { classifyNetworkError, classifyProviderError, parseRateHeaders, readBodyCapped } from '../providers/errors';
@@ -122,8 +123,9 @@ export async function scheduleChecks() {
 
 const checking = new Map<ProviderId, Promise<void>>();
 
-export async function providerStatuses(): Promise<ProviderStatus[]> {
-  const folders = Object.values(await readHealth());
+/** Every provider's status; `folders` defaults to the health store (the badge passes none: it needs no folders). */
+export async function providerStatuses(folders?: readonly FolderHealth[]): Promise<ProviderStatus[]> {
+  folders ??= Object.values(await readHealth());
   const now = new Date();
   return Promise.all(
     PROVIDER_IDS.map(async (provider) => {

@@ -133,7 +133,7 @@ async function saveHealth(map: HealthMap) {
 
 export async function updateBadge(map?: HealthMap) {
   // Folder health plus the extension's own provider connections (reconnect needed: red; failed check: amber).
-  const badge = mergeProviderBadge(badgeFor(map ?? (await readHealth()), new Date()), await providerStatuses(), {
+  const badge = mergeProviderBadge(badgeFor(map ?? (await readHealth()), new Date()), await providerStatuses([]), {
     red: BADGE_RED,
     amber: BADGE_AMBER,
   });
