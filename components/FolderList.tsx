@@ -8,8 +8,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Flow } from '@/lib/fix/flow';
 import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
 import type { FlowKind } from '@/lib/messages';
-import type { HealthDigest } from '@/lib/storage';
-import { FIRST_ROWS, groupFolders, groupsOfDigest, matchesSearch } from './folder-order';
+import { FIRST_ROWS, groupFolders, groupsOfDigest, type HealthDigest, matchesSearch } from './folder-order';
 import { START_LABEL, when } from './format';
 
 const ROWS_PER_FRAME = 200;

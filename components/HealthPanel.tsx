@@ -7,25 +7,15 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { Flow } from '@/lib/fix/flow';
+import { z } from 'zod';
+import { Flow } from '@/lib/fix/flow';
 import type { FolderHealth } from '@/lib/health/model';
-import type { BatchStatus, FlowKind } from '@/lib/messages';
-import {
-  batchItem,
-  flowsItem,
-  type HealthDigest,
-  healthDigestItem,
-  healthItem,
-  readBatch,
-  readFlows,
-  readHealth,
-  readHealthDigest,
-} from '@/lib/storage';
+import { BatchStatus, type FlowKind } from '@/lib/messages';
 import { ask } from './ask';
 import { type BatchActions, BatchPanel } from './BatchPanel';
 import { type FlowActions, FlowCard } from './FlowCard';
 import { type FolderActions, FolderList } from './FolderList';
-import { digestOf, type HealthSummary, summarise } from './folder-order';
+import { digestOf, HealthDigest, type HealthSummary, summarise } from './folder-order';
 import { ProvidersSection } from './ProvidersSection';
 
 /** A finished fix stays in the popup this long (its ending and next step), unless closed. */
@@ -40,42 +30,63 @@ interface PopupData {
   batch: BatchStatus | null;
 }
 
+/**
+ * The first screen comes from three small stored values read straight away. lib/storage.ts is loaded only after
+ * that: declaring its items reads every one of them, the whole health map included, and storage answers in order.
+ */
+async function readFirstScreen(): Promise<PopupData> {
+  const raw = await browser.storage.local.get(['healthDigest', 'flows', 'batch']);
+  const digest = HealthDigest.nullable().safeParse(raw.healthDigest ?? null);
+  const flows = z.record(z.string(), Flow).safeParse(raw.flows ?? {});
+  const batch = BatchStatus.nullable().safeParse(raw.batch ?? null);
+  return {
+    digest: digest.success ? digest.data : null,
+    flows: flows.success ? Object.values(flows.data) : [],
+    batch: batch.success ? batch.data : null,
+  };
+}
+
+const loadStorage = () => import('@/lib/storage');
+
 function usePopupData() {
   const [data, setData] = useState<PopupData | undefined>();
   const [error, setError] = useState<string | undefined>();
 
-  const loadFolders = useCallback(async (stored: HealthDigest | null) => {
-    const folders = Object.values(await readHealth());
-    setData((d) => (d ? { ...d, folders } : d));
-    // Health written without its digest (an older version, or by hand): the next popup opens fast again.
-    const fresh = digestOf(folders, new Date());
-    if (JSON.stringify(fresh) !== JSON.stringify(stored)) await healthDigestItem.setValue(fresh);
-  }, []);
-
   const load = useCallback(async () => {
     try {
-      const [digest, flows, batch] = await Promise.all([readHealthDigest(), readFlows(), readBatch()]);
-      setData({ digest, flows: Object.values(flows), batch });
+      const first = await readFirstScreen();
+      setData(first);
       setError(undefined);
-      await loadFolders(digest);
+      const { readHealth, healthDigestItem } = await loadStorage();
+      const folders = Object.values(await readHealth());
+      setData((d) => (d ? { ...d, folders } : d));
+      // Health written without its digest (an older version, or by hand): the next popup opens fast again.
+      const fresh = digestOf(folders, new Date());
+      if (JSON.stringify(fresh) !== JSON.stringify(first.digest)) await healthDigestItem.setValue(fresh);
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [loadFolders]);
+  }, []);
 
   useEffect(() => {
     void load();
+    let unwatch: (() => void)[] = [];
+    let closed = false;
     // Each change re-reads only what changed, so a running flow does not re-render every folder.
     const update = (patch: () => Promise<Partial<PopupData>>) => () =>
       void patch()
         .then((p) => setData((d) => (d ? { ...d, ...p } : d)))
         .catch((e: Error) => setError(e.message));
-    const unwatch = [
-      healthItem.watch(update(async () => ({ folders: Object.values(await readHealth()) }))),
-      flowsItem.watch(update(async () => ({ flows: Object.values(await readFlows()) }))),
-      batchItem.watch(update(async () => ({ batch: await readBatch() }))),
-    ];
+    void loadStorage().then((s) => {
+      if (closed) return;
+      unwatch = [
+        s.healthItem.watch(update(async () => ({ folders: Object.values(await s.readHealth()) }))),
+        s.flowsItem.watch(update(async () => ({ flows: Object.values(await s.readFlows()) }))),
+        s.batchItem.watch(update(async () => ({ batch: await s.readBatch() }))),
+      ];
+    });
     return () => {
+      closed = true;
       for (const stop of unwatch) stop();
     };
   }, [load]);

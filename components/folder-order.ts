@@ -2,7 +2,8 @@
  * How the popup orders and sums up folders, kept pure so the background can write the popup's first screen (the
  * digest) whenever health changes: the popup paints it at once, before it has read and checked every folder.
  */
-import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
+import { z } from 'zod';
+import { attentionOf, describeState, FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
 import { plural } from './format';
 
 /** Rows painted in the first frame (more than a popup shows); the digest holds as many. */
@@ -79,11 +80,12 @@ export function summarise(folders: FolderHealth[], now: Date): HealthSummary {
 }
 
 /** The popup's first screen: the summary, every group's size, and the first rows in list order. */
-export interface HealthDigest {
-  summary: HealthSummary;
-  groups: { key: string; label: string; total: number }[];
-  rows: FolderHealth[];
-}
+export const HealthDigest = z.object({
+  summary: z.object({ total: z.number(), needing: z.number(), headline: z.string(), detail: z.string() }),
+  groups: z.array(z.object({ key: z.string(), label: z.string(), total: z.number() })),
+  rows: z.array(FolderHealth),
+});
+export type HealthDigest = z.infer<typeof HealthDigest>;
 
 export function digestOf(folders: FolderHealth[], now: Date): HealthDigest {
   const groups = groupFolders(folders);

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { storage } from '#imports';
+import { HealthDigest } from '../components/folder-order';
 import type { PageSnapshot } from './datamolino/snapshot';
 import { Flow } from './fix/flow';
 import { FolderHealth } from './health/model';
@@ -80,12 +81,6 @@ export const readPreferences = () => readChecked(preferencesItem, Preferences);
 
 /** The popup's first screen (components/folder-order.ts): written with health, so the popup paints before it has
  * read and checked every folder. */
-export const HealthDigest = z.object({
-  summary: z.object({ total: z.number(), needing: z.number(), headline: z.string(), detail: z.string() }),
-  groups: z.array(z.object({ key: z.string(), label: z.string(), total: z.number() })),
-  rows: z.array(FolderHealth),
-});
-export type HealthDigest = z.infer<typeof HealthDigest>;
 export const healthDigestItem = storage.defineItem<HealthDigest | null>('local:healthDigest', {
   fallback: null,
   version: 1,
