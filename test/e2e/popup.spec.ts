@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { approveConsent } from './pages';
-import { CLIENT_ID, registerExtensionClients } from './provider-pages';
+import { CLIENT_ID, registerExtensionClients, stopServiceWorker } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 
 async function openPopup(context: BrowserContext, extensionId: string): Promise<Page> {
@@ -378,4 +378,27 @@ test('Providers: connect Xero from the popup (organisation and role shown), then
   await expect(xero).toContainText('Not connected');
   const revoked = (await api.log({ service: 'xero', event: 'token.revoke' })).filter((e) => e.client === CLIENT_ID);
   expect(revoked.map((e) => e.detail?.revoked)).toEqual([true]);
+});
+
+test('Scan all goes on after the service worker is stopped mid-scan', async ({
+  page,
+  context,
+  sandbox,
+  extensionId,
+}) => {
+  test.setTimeout(120_000);
+  const api = new SandboxApi(sandbox.url);
+  await page.goto(`${sandbox.url}/en/folders`);
+  await expect(page.getByRole('link', { name: 'Copperleaf Design' })).toBeVisible();
+  const popup = await openPopup(context, extensionId);
+  const before = (await api.log()).length;
+  await popup.getByRole('button', { name: 'Scan all folders' }).click();
+  await expect(popup.getByRole('heading', { name: 'Scanning folders: 3 of 7' })).toBeVisible({ timeout: 30_000 });
+
+  await stopServiceWorker(context, popup);
+
+  // The batch is in storage; its alarm wakes the worker, which picks the scan up where it stood.
+  await expect(popup.getByRole('heading', { name: 'Scan finished' })).toBeVisible({ timeout: 90_000 });
+  const statusReads = (await api.log({ event: 'folder.status' })).filter((e) => e.seq > before);
+  expect(new Set(statusReads.map((e) => String(e.detail?.folderId))).size).toBe(7);
 });
