@@ -7,6 +7,7 @@ import type { Flow } from '@/lib/fix/flow';
 import { type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
 import type { BatchStatus } from '@/lib/messages';
 import { showTab } from './FlowCard';
+import type { HealthSummary } from './folder-order';
 import { plural } from './format';
 
 const FIXABLE = new Set(['expired', 'disconnected', 'forbidden']);
@@ -144,16 +145,21 @@ function BatchSummary({ batch, actions }: { batch: BatchStatus; actions: BatchAc
 export function BatchPanel({
   batch,
   folders,
+  summary,
   flows,
   actions,
 }: {
   batch: BatchStatus | null;
-  folders: FolderHealth[];
+  /** Every folder; undefined while only the popup's first screen is read (then the summary's counts are used). */
+  folders: FolderHealth[] | undefined;
+  summary: HealthSummary | undefined;
   flows: Flow[];
   actions: BatchActions;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const fixable = fixableFolders(folders);
+  const fixable = fixableFolders(folders ?? []);
+  const fixableCount = folders ? fixable.length : (summary?.fixable ?? 0);
+  const total = folders ? folders.length : (summary?.total ?? 0);
   if (batch?.status === 'running') return <BatchProgress batch={batch} flows={flows} actions={actions} />;
   return (
     <>
@@ -168,14 +174,14 @@ export function BatchPanel({
           }}
         />
       ) : (
-        folders.length > 0 && (
+        total > 0 && (
           <div class="batch-buttons">
-            {fixable.length > 0 && (
-              <button type="button" onClick={() => setConfirming(true)}>
-                Fix all ({fixable.length})…
+            {fixableCount > 0 && (
+              <button type="button" disabled={!folders} onClick={() => setConfirming(true)}>
+                Fix all ({fixableCount})…
               </button>
             )}
-            <button type="button" class="secondary" onClick={() => void actions.start('scan-all')}>
+            <button type="button" class="secondary" disabled={!folders} onClick={() => void actions.start('scan-all')}>
               Scan all folders
             </button>
           </div>

@@ -216,6 +216,7 @@ export function HealthPanel() {
     )
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   const batch = data.batch && data.batch.id !== dismissedBatch ? data.batch : null;
+  const summary = data.folders ? summarise(data.folders, now) : data.digest?.summary;
 
   return (
     <main class="popup" data-ready={data.folders ? 'true' : undefined} aria-busy={!data.folders}>
@@ -225,18 +226,13 @@ export function HealthPanel() {
           Options
         </button>
       </header>
-      <Summary summary={data.folders ? summarise(data.folders, now) : data.digest?.summary} />
+      <Summary summary={summary} />
       {actionError && (
         <p role="alert" class="bad alert">
           {actionError}
         </p>
       )}
-      <BatchPanel
-        batch={batch}
-        folders={data.folders ?? data.digest?.rows ?? []}
-        flows={data.flows}
-        actions={batchActions}
-      />
+      <BatchPanel batch={batch} folders={data.folders} summary={summary} flows={data.flows} actions={batchActions} />
       {shownFlows.length > 0 && (
         <section class="flows" aria-label="Fixes">
           {shownFlows.map((f) => (

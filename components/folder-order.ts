@@ -52,6 +52,8 @@ export function matchesSearch(folder: FolderHealth, query: string, now: Date): b
 export interface HealthSummary {
   total: number;
   needing: number;
+  /** Folders "fix all" would work on (expired, disconnected, refused exports). */
+  fixable: number;
   headline: string;
   /** "2 expired · 1 with refused exports". */
   detail: string;
@@ -72,6 +74,7 @@ export function summarise(folders: FolderHealth[], now: Date): HealthSummary {
   return {
     total,
     needing,
+    fixable: count('expired') + count('disconnected') + count('forbidden'),
     headline: needing
       ? `${needing} of ${plural(total, 'folder')} need${needing === 1 ? 's' : ''} attention`
       : `All ${plural(total, 'folder')} healthy`,
@@ -81,7 +84,13 @@ export function summarise(folders: FolderHealth[], now: Date): HealthSummary {
 
 /** The popup's first screen: the summary, every group's size, and the first rows in list order. */
 export const HealthDigest = z.object({
-  summary: z.object({ total: z.number(), needing: z.number(), headline: z.string(), detail: z.string() }),
+  summary: z.object({
+    total: z.number(),
+    needing: z.number(),
+    fixable: z.number(),
+    headline: z.string(),
+    detail: z.string(),
+  }),
   groups: z.array(z.object({ key: z.string(), label: z.string(), total: z.number() })),
   rows: z.array(FolderHealth),
 });
