@@ -11,7 +11,7 @@ import type { FlowKind } from '@/lib/messages';
 import { FIRST_ROWS, groupFolders, groupsOfDigest, type HealthDigest, matchesSearch } from './folder-order';
 import { START_LABEL, when } from './format';
 
-const ROWS_PER_FRAME = 200;
+const ROWS_PER_FRAME = 100;
 /** The search box appears from this many folders on. */
 export const SEARCH_FROM = 8;
 

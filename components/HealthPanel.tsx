@@ -9,7 +9,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { z } from 'zod';
 import { Flow } from '@/lib/fix/flow';
-import type { FolderHealth } from '@/lib/health/model';
+import { FolderHealth } from '@/lib/health/model';
 import { BatchStatus, type FlowKind } from '@/lib/messages';
 import { ask } from './ask';
 import { type BatchActions, BatchPanel } from './BatchPanel';
@@ -48,6 +48,25 @@ async function readFirstScreen(): Promise<PopupData> {
 
 const loadStorage = () => import('@/lib/storage');
 
+const afterNextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Every folder, checked 200 at a time so the popup stays responsive (a folder that fails its check is left out). */
+async function readAllFolders(): Promise<FolderHealth[]> {
+  const { healthItem } = await loadStorage();
+  const stored = await healthItem.getValue();
+  const entries = stored && typeof stored === 'object' ? Object.values(stored) : [];
+  const folders: FolderHealth[] = [];
+  for (let i = 0; i < entries.length; i += 200) {
+    if (i > 0) await nextTask();
+    for (const entry of entries.slice(i, i + 200)) {
+      const parsed = FolderHealth.safeParse(entry);
+      if (parsed.success) folders.push(parsed.data);
+    }
+  }
+  return folders;
+}
+
 function usePopupData() {
   const [data, setData] = useState<PopupData | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -57,12 +76,14 @@ function usePopupData() {
       const first = await readFirstScreen();
       setData(first);
       setError(undefined);
-      const { readHealth, healthDigestItem } = await loadStorage();
-      const folders = Object.values(await readHealth());
+      // Let the first screen paint before reading and checking every folder (a long task on 1,000 folders).
+      await afterNextPaint();
+      const folders = await readAllFolders();
       setData((d) => (d ? { ...d, folders } : d));
       // Health written without its digest (an older version, or by hand): the next popup opens fast again.
       const fresh = digestOf(folders, new Date());
-      if (JSON.stringify(fresh) !== JSON.stringify(first.digest)) await healthDigestItem.setValue(fresh);
+      if (JSON.stringify(fresh) !== JSON.stringify(first.digest))
+        await (await loadStorage()).healthDigestItem.setValue(fresh);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -80,7 +101,7 @@ function usePopupData() {
     void loadStorage().then((s) => {
       if (closed) return;
       unwatch = [
-        s.healthItem.watch(update(async () => ({ folders: Object.values(await s.readHealth()) }))),
+        s.healthItem.watch(update(async () => ({ folders: await readAllFolders() }))),
         s.flowsItem.watch(update(async () => ({ flows: Object.values(await s.readFlows()) }))),
         s.batchItem.watch(update(async () => ({ batch: await s.readBatch() }))),
       ];
