@@ -186,7 +186,9 @@ async function saveFlow(flow: Flow) {
   await flowsItem.setValue(flows);
   // "Fix all" goes on with its next folder (it must not wait on this queue: it only schedules its work).
   if (wasActive && !isActive(flow)) onFlowEnded(flow);
-  if (Object.values(flows).some(isActive)) await browser.alarms.create(WATCH_ALARM, { periodInMinutes: 0.5 });
+  // Watch while a flow runs, and a little after it ends: the worker may stop before the tab hears the ending.
+  if (Object.values(flows).some((f) => isActive(f) || recentlyEnded(f)))
+    await browser.alarms.create(WATCH_ALARM, { periodInMinutes: 0.5 });
   else await browser.alarms.clear(WATCH_ALARM);
 }
 
@@ -213,7 +215,10 @@ async function step(input: Flow, page: PageSnapshot): Promise<Flow> {
   if (action) {
     const result = await sendAction(flow, action);
     await audit(flow, action, result ? (result.ok ? 'done' : `refused: ${result.error}`) : 'sent');
-    if (result && !result.ok) {
+    // A refusal from a newer page load than the one the action was chosen for is not final: that page's own
+    // report decides what comes next.
+    const stale = result?.loadId !== undefined && result.loadId !== flow.pending?.loadId;
+    if (result && !result.ok && !stale) {
       flow = finish(structuredClone(flow), 'failed', {
         ok: false,
         title: 'Stopped before changing anything',
@@ -357,10 +362,17 @@ async function dismissFlow(flowId: string): Promise<Reply<unknown>> {
   return { ok: true, value: null };
 }
 
+const REPEAT_ENDING_MS = 2 * 60_000;
+const recentlyEnded = (f: Flow) => !isActive(f) && Date.now() - Date.parse(f.updatedAt) < REPEAT_ENDING_MS;
+
 /** Every 30 s while a flow runs: re-read pages whose action had no visible effect, end flows that can't go on. */
 export async function watchFlows() {
   await serial(async () => {
-    for (const flow of Object.values(await readFlows()).filter(isActive)) {
+    const flows = Object.values(await readFlows());
+    // An ending the tab may have missed (the worker stopped between storing it and telling the tab).
+    for (const flow of flows.filter(recentlyEnded)) await notifyTab(flow);
+    if (!flows.some((f) => isActive(f) || recentlyEnded(f))) await browser.alarms.clear(WATCH_ALARM);
+    for (const flow of flows.filter(isActive)) {
       const tab = await browser.tabs.get(flow.tabId).catch(() => undefined);
       if (!tab) {
         await endForClosedTab(flow);

@@ -4,11 +4,11 @@
  * Nothing runs while the page is idle.
  */
 
-import browser from 'webextension-polyfill';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { browser } from '#imports';
 import { createFixElement, FIX_TAG } from '@/components/inline/fix-button';
 import { FlowPanel, PANEL_TAG } from '@/components/inline/flow-panel';
-import { findProblems, findProblemsIn, stillShowing } from '@/lib/datamolino/detect';
+import { findProblems, findProblemsIn, mayHoldProblem, stillShowing } from '@/lib/datamolino/detect';
 import { readPage } from '@/lib/datamolino/page';
 import { prepareAction } from '@/lib/datamolino/steps';
 import type { Finding } from '@/lib/datamolino/types';
@@ -172,10 +172,24 @@ export function startPageWatch(ctx: ContentScriptContext) {
     if (el.localName === FIX_TAG && !ours.has(el)) el.remove();
   }
 
+  /** Could these added nodes start a finding? Text without a key word cannot; elements are looked at in full. */
+  function mayAddProblem(nodes: NodeList): boolean {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      if (node.nodeType !== Node.TEXT_NODE || mayHoldProblem(node as Text)) return true;
+    }
+    return false;
+  }
+
   const observer = new MutationObserver((records) => {
     const roots = new Set<Node>();
     let removedOrHidden = false;
+    // With nothing shown and no flow running, only new problems matter. A busy page replaces hundreds of texts per
+    // frame: those without a key word are passed over before anything else of the record is read (each read
+    // creates objects in this script's world, which made the observer cost more than the page's own updates).
+    const onlyNewProblems = shown.size === 0 && !(flow && isActive(flow));
     for (const record of records) {
+      if (onlyNewProblems && record.type === 'childList' && !mayAddProblem(record.addedNodes)) continue;
       const target = record.target;
       if (OUR_TAGS.has((target as Element).localName)) continue;
       if (record.type === 'childList') {
@@ -209,7 +223,7 @@ export function startPageWatch(ctx: ContentScriptContext) {
   });
 
   // Messages from the background: page actions of a running flow, flow updates, snapshot requests.
-  const onMessage = (message: unknown) => {
+  const answer = (message: unknown): Promise<Reply<unknown>> => {
     // Only our background can message a content script; still, anything unexpected is refused, not acted on.
     if (!isContentRequest(message)) return Promise.resolve({ ok: false, error: 'Unknown request.' });
     const req = message;
@@ -221,8 +235,14 @@ export function startPageWatch(ctx: ContentScriptContext) {
     return prepareAction(document, req.action, flow?.provider ?? 'unknown').then(({ result, commit }) => {
       // Act after answering: the action may unload this page.
       if (commit) setTimeout(commit, 0);
-      return { ok: true, value: result };
+      return { ok: true, value: { ...result, loadId } };
     });
+  };
+  // The browser's own API, not the polyfill (a quarter of this script's size): the reply goes through sendResponse,
+  // and returning true keeps the channel open for it, in Chrome and Firefox alike.
+  const onMessage = (message: unknown, _sender: unknown, sendResponse: (reply: Reply<unknown>) => void) => {
+    answer(message).then(sendResponse);
+    return true;
   };
   browser.runtime.onMessage.addListener(onMessage);
 
@@ -232,7 +252,7 @@ export function startPageWatch(ctx: ContentScriptContext) {
     subtree: true,
     characterData: true,
     attributes: true,
-    attributeFilter: ['hidden', 'style', 'aria-hidden', 'open', 'inert', 'class'],
+    attributeFilter: ['hidden', 'style', 'aria-hidden', 'open', 'inert'],
   });
   report();
 

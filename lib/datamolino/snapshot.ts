@@ -58,7 +58,10 @@ export const PageSnapshot = z.object({
   exportFailedTab: z.boolean(),
   /** Documents listed on this page with a Forbidden-access error. */
   forbiddenDocuments: z.array(id).max(10_000),
-  /** Links to documents named on this page (id → URL), so a flow can open them without guessing URL patterns. */
+  /**
+   * Links to the documents this page shows a problem for (id → URL), so a flow can open them without guessing URL
+   * patterns. Not every document link: a folder page may list thousands.
+   */
   documentUrls: z.record(id, z.string().max(2000)),
   /** Link to the folder's own page, when the page has one (breadcrumb, header). */
   folderUrl: z.string().max(2000).optional(),
@@ -108,6 +111,8 @@ export type MenuInspection = z.infer<typeof MenuInspection>;
 
 export const ActionResult = z.object({
   ok: z.boolean(),
+  /** The page load that handled the action (it may be newer than the one the action was chosen on). */
+  loadId: z.string().max(64).optional(),
   /** Why it could not act, in plain words (a control was missing, …). Nothing was clicked when ok is false. */
   error: z.string().max(500).optional(),
   menu: MenuInspection.optional(),

@@ -88,12 +88,6 @@ export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
     flow.message = decision.message;
     const key = decision.key ?? step.id;
     const pending = flow.pending?.key === key ? flow.pending : undefined;
-    if (pending && decision.once && pending.loadId !== page.loadId) {
-      // The action led to a new page load: it took effect.
-      view.state = 'done';
-      flow.pending = undefined;
-      continue;
-    }
     if (pending && pending.loadId === page.loadId && now - pending.at < ACTION_TIMEOUT_MS) return { flow };
     const attempts = (pending?.attempts ?? 0) + 1;
     if (attempts > MAX_ATTEMPTS)

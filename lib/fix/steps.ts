@@ -10,7 +10,7 @@ import type { Flow, Outcome } from './flow';
 export type Decision =
   | { done: true; ctx?: Partial<Flow['ctx']> }
   | { wait: 'confirm' | 'consent' | 'page'; message: string; ctx?: Partial<Flow['ctx']> }
-  | { act: PageAction; key?: string; message: string; once?: boolean }
+  | { act: PageAction; key?: string; message: string }
   | { fail: Outcome };
 
 export interface Step {
@@ -63,11 +63,15 @@ export const refresh: Step = {
         },
       };
     if (!onFolder(page, flow)) return goToFolder(flow);
-    return {
-      act: { op: 'menu', item: 'refresh' },
-      once: true,
-      message: `Refreshing the ${provider(flow)} connection…`,
-    };
+    const message = `Refreshing the ${provider(flow)} connection…`;
+    if (flow.pending?.key === 'refresh' && flow.pending.loadId !== page.loadId) {
+      // The page after the click tells whether Datamolino refreshed: its answer, a sync, or no banner.
+      if (page.refreshFailed) return { done: true };
+      if (!page.statusLoaded) return { wait: 'page', message };
+      if (page.sync === 'syncing' || !page.expired) return { done: true };
+      // Nothing shows a refresh (the page was reloaded before it went through): click again.
+    }
+    return { act: { op: 'menu', item: 'refresh' }, message };
   },
 };
 
@@ -109,7 +113,7 @@ export const collectFailed: Step = {
     if (onFolder(page, flow) && page.exportFailedTab)
       return { done: true, ctx: { failedDocs: page.forbiddenDocuments } };
     if (!onFolder(page, flow)) return goToFolder(flow);
-    return { act: { op: 'open-tab', tab: 'export-failed' }, once: false, message: 'Looking at Export Failed…' };
+    return { act: { op: 'open-tab', tab: 'export-failed' }, message: 'Looking at Export Failed…' };
   },
 };
 
@@ -158,10 +162,10 @@ export const disconnect: Step = {
         act: { op: 'confirm-disconnect' },
         key: 'confirm-disconnect',
         message: 'Confirming Disconnect…',
-        once: true,
       };
     if (!onFolder(page, flow)) return goToFolder(flow);
-    return { act: { op: 'menu', item: 'disconnect' }, message: `Disconnecting ${provider(flow)}…`, once: true };
+    // Done only when the page shows the connect screen: a click lost to a reload is made again.
+    return { act: { op: 'menu', item: 'disconnect' }, message: `Disconnecting ${provider(flow)}…` };
   },
 };
 
@@ -184,13 +188,11 @@ export const connect: Step = {
       return {
         act: { op: 'connect-as', as: flow.ctx.connectAs ?? 'practice' },
         key: 'connect-as',
-        once: true,
         message: 'Choosing how to connect to FreeAgent…',
       };
     if (page.kind === 'connect-screen' && page.folderId === flow.folderId)
       return {
         act: { op: 'connect', provider: flow.provider },
-        once: true,
         message: `Connecting to ${provider(flow)}…`,
       };
     // Connect was clicked (we are at the provider now), or the folder is connected already.
