@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { approveConsent } from './pages';
-import { CLIENT_ID, registerExtensionClients, stopServiceWorker } from './provider-pages';
+import { CLIENT_ID, registerExtensionClients } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 
 async function openPopup(context: BrowserContext, extensionId: string): Promise<Page> {
@@ -395,7 +395,16 @@ test('Scan all goes on after the service worker is stopped mid-scan', async ({
   await popup.getByRole('button', { name: 'Scan all folders' }).click();
   await expect(popup.getByRole('heading', { name: 'Scanning folders: 3 of 7' })).toBeVisible({ timeout: 30_000 });
 
-  await stopServiceWorker(context, popup);
+  // Stopped as Chrome does when idle; page reports from the scan's tab may start it again at once.
+  const session = await context.newCDPSession(popup);
+  let stopped = false;
+  session.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    if (versions.some((v) => v.runningStatus === 'stopped')) stopped = true;
+  });
+  await session.send('ServiceWorker.enable');
+  await session.send('ServiceWorker.stopAllWorkers');
+  await expect.poll(() => stopped).toBe(true);
+  await session.detach();
 
   // The batch is in storage; its alarm wakes the worker, which picks the scan up where it stood.
   await expect(popup.getByRole('heading', { name: 'Scan finished' })).toBeVisible({ timeout: 90_000 });
