@@ -153,18 +153,9 @@ export function startPageWatch(ctx: ContentScriptContext) {
 
   function showFlow(next: unknown) {
     if (next !== null && !isFlow(next)) return;
-    const wasActive = flow && isActive(flow);
     flow = next ?? undefined;
     if (!flow) return panel.remove();
     panel.render(flow);
-    if (isActive(flow) && !wasActive && !settled) {
-      // A flow reads the page after its scripts have had time to show their status.
-      const timer = setTimeout(() => {
-        settled = true;
-        report();
-      }, SETTLE_MS);
-      ctx.onInvalidated(() => clearTimeout(timer));
-    }
   }
 
   /** Our tag in the page that we did not put there (a copied element, or an imitation): removed. */
@@ -255,6 +246,13 @@ export function startPageWatch(ctx: ContentScriptContext) {
     attributeFilter: ['hidden', 'style', 'aria-hidden', 'open', 'inert'],
   });
   report();
+  // Once after load, when the page's own scripts have shown their status (banners arrive late): a report the
+  // health store and flows can trust to say "no banner".
+  const settle = setTimeout(() => {
+    settled = true;
+    report();
+  }, SETTLE_MS);
+  ctx.onInvalidated(() => clearTimeout(settle));
 
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     sweep();

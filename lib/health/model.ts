@@ -48,6 +48,8 @@ export const FolderObservation = z.object({
    * dashboard: a row of "My Folders" (only the expired warning is known). */
   scope: z.enum(['folder', 'document', 'dashboard']),
   expired: z.boolean(),
+  /** The page had time to show its status: "no banner" can be believed (it arrives late on a fresh load). */
+  settled: z.boolean().optional(),
   disconnected: z.boolean().optional(),
   /** Documents seen with a Forbidden-access error on this page. */
   forbiddenDocuments: z.array(z.string().max(64)).max(10_000),
@@ -78,7 +80,8 @@ export function applyObservation(map: HealthMap, obs: FolderObservation, now: Da
   const at = now.toISOString();
   // A document page or a dashboard row shows only part of the folder: keep what we knew of the rest.
   const partial = before !== undefined && obs.scope !== 'folder';
-  const expired = obs.expired || (partial && before.state === 'expired');
+  const unsure = partial || obs.settled === false;
+  const expired = obs.expired || (unsure && before?.state === 'expired');
   const disconnected = partial ? before.state === 'disconnected' : (obs.disconnected ?? false);
   const known = before?.forbiddenDocuments ?? [];
   let forbidden = known;

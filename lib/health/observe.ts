@@ -27,6 +27,7 @@ export function observationsFromPage(page: PageSnapshot): FolderObservation[] {
         url: page.folderUrl ?? page.url,
         scope: 'folder',
         expired: page.expired,
+        settled: page.statusLoaded,
         disconnected: page.kind === 'connect-screen',
         // Only the Export Failed tab lists every failed document; other tabs say nothing about them.
         forbiddenComplete: page.exportFailedTab,

@@ -103,3 +103,13 @@ describe('badge', () => {
     expect(badgeFor(map, now)).toMatchObject({ text: '1', color: BADGE_AMBER });
   });
 });
+
+describe('a fresh folder page before its status arrives', () => {
+  it('does not clear an expired folder (the banner comes late), so "since" keeps its time', () => {
+    let map = applyObservation({}, obs({ expired: true, settled: true }), t0);
+    map = applyObservation(map, obs({ expired: false, settled: false }), later(5000));
+    expect(Object.values(map)[0]).toMatchObject({ state: 'expired', since: t0.toISOString() });
+    map = applyObservation(map, obs({ expired: false, settled: true }), later(6000));
+    expect(Object.values(map)[0]!.state).toBe('healthy');
+  });
+});
