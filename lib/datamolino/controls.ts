@@ -2,7 +2,7 @@
  * Finding Datamolino's controls by their visible text or accessible name, never by class names or position.
  * Texts come from ./texts; a control inside our own UI or a hidden part of the page is never returned.
  */
-import { isShown, normaliseText } from './text';
+import { dropInvisible, isShown, normaliseText } from './text';
 import type { KnownProvider, UiLanguage } from './texts';
 import { providerTexts, TEXTS } from './texts';
 import type { ProviderName } from './types';
@@ -27,13 +27,29 @@ export function controlTexts(control: ControlName, provider: ProviderName = 'unk
   return providerTexts(TEXTS[lang].controls[control], provider, lang).map(normaliseText);
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A cheap test that a text may normalise to one of `texts`: it holds, in any case, the longest word of one of them
+ * (words hold no whitespace or quotes, which normalising changes; invisible characters are dropped before testing).
+ * On a page with thousands of links, most are ruled out without normalising their text.
+ */
+function mayBeNamed(texts: string[]): (text: string) => boolean {
+  const words = texts.map((t) => t.split(/[\s'"]+/).reduce((a, b) => (b.length > a.length ? b : a), ''));
+  if (words.some((w) => w === '')) return () => true;
+  const re = new RegExp(words.map(escapeRegExp).join('|'), 'iu');
+  return (text) => re.test(dropInvisible(text));
+}
+
 /**
  * The first clickable element whose name is one of `texts` (exact, after normalising). With `includeHidden`, also
  * controls in a closed menu (used only to read which items exist, never to click).
  */
 export function findControl(root: ParentNode, texts: string[], includeHidden = false): HTMLElement | undefined {
   const wanted = new Set(texts);
+  const mayMatch = mayBeNamed(texts);
   for (const el of root.querySelectorAll<HTMLElement>(CLICKABLE)) {
+    if (!el.hasAttribute('aria-label') && el.localName !== 'input' && !mayMatch(el.textContent ?? '')) continue;
     if (!wanted.has(accessibleName(el))) continue;
     if (!includeHidden && isHidden(el)) continue;
     return el;

@@ -216,6 +216,11 @@ class Scan {
   }
 }
 
+/** The cheap first test for a changed text: a message always holds one of the key words whole, in one text node. */
+export function mayHoldProblem(text: Text, options?: DetectOptions): boolean {
+  return matcherFor(options?.lang).keyword.test(text.data);
+}
+
 /** Full scan of a subtree (initial page, or a re-rendered region). */
 export function findProblems(root: ParentNode, options?: DetectOptions): Finding[] {
   return findProblemsIn([root as unknown as Node], options);

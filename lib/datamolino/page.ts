@@ -32,7 +32,7 @@ function pageKind(doc: Document, url: string): PageKind {
   if (!body) return 'other';
   if (findControl(body, [...controlTexts('freeAgentConnectAsPractice'), ...controlTexts('freeAgentConnectAsCompany')]))
     return 'connect-choice';
-  if (hasText(body, 'h1, h2, h3, p, [role="dialog"] *, [role="alertdialog"] *', texts().disconnectConfirm))
+  if (hasText(body, 'h1, h2, h3, p', texts().disconnectConfirm) || inDialog(body, texts().disconnectConfirm))
     return 'disconnect-confirm';
   if (hasText(body, 'h1', texts().dashboardHeading)) return 'dashboard';
   if (documentIdFromUrl(url) && hasText(body, 'h2, h3, h4', [...TEXTS.en.historyHeadings])) return 'document';
@@ -40,6 +40,16 @@ function pageKind(doc: Document, url: string): PageKind {
     return 'connect-screen';
   if (findFolderMenu(body)) return 'folder';
   return 'other';
+}
+
+/**
+ * Text anywhere in a dialog. Dialogs are found first: a '[role="dialog"] *' selector would make the browser check
+ * the ancestors of every element of the page, which on a folder with thousands of documents costs milliseconds.
+ */
+function inDialog(body: HTMLElement, wanted: string[]): boolean {
+  return [...body.querySelectorAll('[role="dialog"], [role="alertdialog"]')].some((dialog) =>
+    hasText(dialog, '*', wanted),
+  );
 }
 
 function connectButtons(root: ParentNode): KnownProvider[] {
@@ -85,13 +95,18 @@ function activeTab(doc: Document): string | undefined {
   return tab ? collapseWhitespace(tab.textContent ?? '') : undefined;
 }
 
-/** Links to documents of this folder: id → absolute URL. */
-function documentLinks(doc: Document, base: string): Record<string, string> {
+/**
+ * Links to the given documents: id → absolute URL. Only documents a flow may open are asked for: a folder page can
+ * list thousands, and sending every link with every report made each report a large message and a lot of garbage
+ * on the page's main thread.
+ */
+function documentLinks(doc: Document, ids: string[]): Record<string, string> {
   const links: Record<string, string> = {};
+  if (ids.length === 0) return links;
+  const wanted = new Set(ids);
   for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
-    const href = new URL(a.getAttribute('href')!, base);
-    const id = DOCUMENT_IN_URL.exec(href.pathname)?.[1];
-    if (id && !links[id]) links[id] = href.href;
+    const id = DOCUMENT_IN_URL.exec(a.pathname)?.[1];
+    if (id && wanted.has(id) && !links[id]) links[id] = a.href;
   }
   return links;
 }
@@ -179,10 +194,10 @@ export function readPage(
   const folderId = folderIdFromUrl(url);
   const documentId = documentIdFromUrl(url);
   const heading = doc.querySelector('h1');
-  const documentUrls = kind === 'dashboard' ? {} : documentLinks(doc, url);
   const forbiddenDocuments = [
     ...new Set(findings.filter((f) => f.problem === 'forbidden' && f.documentId).map((f) => f.documentId!)),
   ];
+  const documentUrls = kind === 'dashboard' ? {} : documentLinks(doc, forbiddenDocuments);
   const snapshot: PageSnapshot = {
     loadId,
     url,

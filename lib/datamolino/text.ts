@@ -73,8 +73,10 @@ export function normaliseText(s: string): string {
 
 /** Whitespace collapsed and invisible characters dropped, case and punctuation kept: the text as the user reads it. */
 export function collapseWhitespace(s: string): string {
-  return s.replace(INVISIBLE_CHARS, '').replace(/\s+/g, ' ').trim();
+  return dropInvisible(s).replace(/\s+/g, ' ').trim();
 }
+
+export const dropInvisible = (s: string) => s.replace(INVISIBLE_CHARS, '');
 
 /** True when the element's content is not visible page text, whatever its ancestors are. */
 export function hidesContent(el: Element): boolean {

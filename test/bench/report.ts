@@ -1,0 +1,160 @@
+/** The bench's results (bench-results.json: numbers only) and how they are shown: a console table and docs/bench.md. */
+import type { BUDGETS } from './budgets';
+
+export interface BenchResults {
+  detectLatencyMs?: { p50: number; p95: number };
+  pageOverheadRatio?: number;
+  naiveOverheadRatio?: number;
+  idleWakeups?: number;
+  bundleGzipBytes?: { content: number; background: number; popup: number };
+  popupFirstRenderMs1000?: number;
+  healthCheckCalls?: Record<string, number>;
+  fixAllOverheadMsPerFolder?: number;
+}
+
+export interface Outcome {
+  results: BenchResults;
+  /** Per metric group: how it was measured, raw samples, or why it was not measured. */
+  notes: Partial<Record<'bundle' | 'detect' | 'overhead' | 'idle' | 'popup' | 'health' | 'fixall', string>>;
+  budgets: typeof BUDGETS;
+}
+
+interface Row {
+  metric: string;
+  value: string;
+  budget: string;
+  /** undefined: no budget, or not measured. */
+  ok?: boolean;
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function rows({ results: r, notes, budgets: b }: Outcome): Row[] {
+  const missing = (group: keyof Outcome['notes']) => notes[group] ?? 'not measured';
+  const out: Row[] = [];
+  const add = (metric: string, value: number | undefined, show: (v: number) => string, budget = '', ok?: boolean) =>
+    out.push({
+      metric,
+      value: value === undefined ? '' : show(value),
+      budget,
+      ok: value === undefined ? undefined : ok,
+    });
+
+  const sizes = r.bundleGzipBytes;
+  for (const part of ['content', 'background', 'popup'] as const) {
+    const limit = b.bundleGzipBytes[part];
+    const v = sizes?.[part];
+    add(`bundleGzipBytes.${part}`, v, (x) => `${x} B (${kib(x)})`, `≤ ${kib(limit)}`, v !== undefined && v <= limit);
+  }
+  if (!sizes) out.at(-1)!.value = missing('bundle');
+
+  const d = r.detectLatencyMs;
+  add('detectLatencyMs.p50', d?.p50, (x) => `${x} ms`);
+  add(
+    'detectLatencyMs.p95',
+    d?.p95,
+    (x) => `${x} ms`,
+    `≤ ${b.detectLatencyP95Ms} ms`,
+    (d?.p95 ?? 0) <= b.detectLatencyP95Ms,
+  );
+  if (!d) out.at(-1)!.value = missing('detect');
+
+  const ratio = r.pageOverheadRatio;
+  add('pageOverheadRatio', ratio, (x) => `${x}×`, `≤ ${b.pageOverheadRatio}×`, (ratio ?? 0) <= b.pageOverheadRatio);
+  add('naiveOverheadRatio', r.naiveOverheadRatio, (x) => `${x}×`, 'reference: the baseline to beat');
+  if (ratio === undefined) out.at(-1)!.value = missing('overhead');
+
+  add('idleWakeups', r.idleWakeups, String, `${b.idleWakeups}`, r.idleWakeups === b.idleWakeups);
+  if (r.idleWakeups === undefined) out.at(-1)!.value = missing('idle');
+
+  const popup = r.popupFirstRenderMs1000;
+  add(
+    'popupFirstRenderMs1000',
+    popup,
+    (x) => `${x} ms`,
+    `≤ ${b.popupFirstRenderMs1000} ms`,
+    (popup ?? 0) <= b.popupFirstRenderMs1000,
+  );
+  if (popup === undefined) out.at(-1)!.value = missing('popup');
+
+  const calls = r.healthCheckCalls;
+  const constant = calls ? new Set(Object.values(calls)).size === 1 : undefined;
+  out.push({
+    metric: 'healthCheckCalls',
+    value: calls
+      ? Object.entries(calls)
+          .map(([n, c]) => `${n}: ${c}`)
+          .join(', ')
+      : missing('health'),
+    budget: 'constant',
+    ok: constant,
+  });
+
+  add('fixAllOverheadMsPerFolder', r.fixAllOverheadMsPerFolder, (x) => `${x} ms`);
+  if (r.fixAllOverheadMsPerFolder === undefined) out.at(-1)!.value = missing('fixall');
+  return out;
+}
+
+const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'ok' : 'MISSED');
+
+export function renderTable(outcome: Outcome): { text: string; missed: string[] } {
+  const table = rows(outcome);
+  const header = ['Metric', 'Result', 'Budget', ''];
+  const cells = table.map((r) => [r.metric, r.value, r.budget, mark(r.ok)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const extra = Object.entries(outcome.notes)
+    .filter(([, note]) => !note?.startsWith('not measured'))
+    .map(([group, note]) => `  ${group}: ${note}`);
+  return {
+    text: [line(header), ...cells.map(line), '', ...extra].join('\n'),
+    missed: table.filter((r) => r.ok === false).map((r) => `${r.metric} = ${r.value} (budget ${r.budget})`),
+  };
+}
+
+export function renderMarkdown(outcome: Outcome, machine: string): string {
+  const table = rows(outcome)
+    .map((r) => `| \`${r.metric}\` | ${r.value} | ${r.budget} | ${mark(r.ok)} |`)
+    .join('\n');
+  return `${MARKDOWN_HEAD}
+Measured on ${machine}.
+
+| Metric | Result | Budget | |
+|---|---|---|---|
+${table}
+${MARKDOWN_TAIL}`;
+}
+
+const MARKDOWN_HEAD = `# Benchmarks and budgets
+
+\`npm run bench\` builds the extension, measures it in Chromium against the sandbox and writes
+\`bench-results.json\`; \`npm run bench -- --docs\` also rewrites this file. Bundle sizes are checked on every
+\`npm test\` (test/e2e/bundle-size.spec.ts).
+`;
+
+const MARKDOWN_TAIL = `
+How each figure is measured (test/bench/):
+
+- **bundleGzipBytes**: gzip -9 of the production build (\`.output/chrome-mv3\`): the content script, the
+  background service worker and the popup, each with every chunk it imports statically.
+- **detectLatencyMs**: a folder page with 5,000 document rows; the expired banner is inserted exactly as the page
+  does it, and a MutationObserver in the page notes when \`<connection-doctor-fix>\` enters the DOM. 60 trials
+  after 5 warm-up ones.
+- **pageOverheadRatio**: main-thread time (CDP \`Performance.getMetrics\`, ScriptDuration + TaskDuration, thread
+  time) while the same page updates 200 rows every 16 ms for 10 s, with the extension over without it;
+  **naiveOverheadRatio**: the same for a reference detector that rereads the whole page text on every change.
+  Set-ups alternate over two rounds; medians.
+- **idleWakeups**: calls from Chromium into the content script (trace event \`FunctionCall\` naming its URL: timers,
+  animation frames, events, observers, messages) during 30 s of an idle folder page. A control phase first checks
+  that one page change is seen.
+- **popupFirstRenderMs1000**: 1,000 folders in \`local:health\`; from the popup's navigation start to the first
+  frame after a folder name appears. Median of 7 opens.
+- **healthCheckCalls**: provider requests the sandbox receives from the extension for one \`checkProviders\`,
+  with 1, 10, 100 and 1,000 folders known.
+- **fixAllOverheadMsPerFolder**: "fix all" over 50 expired (refreshable) folders: batch time minus the time tabs
+  spent loading pages, per folder; the sandbox runs without artificial delays.
+`;
