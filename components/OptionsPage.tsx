@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { exchangeUrlAllowed } from '@/lib/auth/apps';
 import { NOTIFICATION_PERMISSION } from '@/lib/notify';
 import {
   type AuditEntry,
@@ -23,15 +24,8 @@ import { when } from './format';
 
 type SecretProvider = 'quickbooks' | 'freeagent';
 
-/** An https address, or a loopback one (a token-exchange endpoint run on this computer). */
-export function isAcceptableEndpoint(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(u.hostname));
-  } catch {
-    return false;
-  }
-}
+/** An address this build accepts for a token-exchange endpoint: https (the sandbox build also takes loopback http). */
+export const isAcceptableEndpoint = exchangeUrlAllowed;
 
 function SecretAppFields({
   provider,

@@ -154,6 +154,7 @@ describe('provider apps', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('must start with https://');
     expect((await readProviderApps()).freeagent.exchangeUrl).toBe('');
     expect(isAcceptableEndpoint('https://exchange.example.com/token')).toBe(true);
-    expect(isAcceptableEndpoint('http://127.0.0.1:4600/exchange')).toBe(true);
+    // Loopback http is for the sandbox build only; other builds refuse it.
+    expect(isAcceptableEndpoint('http://127.0.0.1:4600/exchange')).toBe(false);
   });
 });
