@@ -26,7 +26,6 @@ const MANIFEST_KEY =
 
 export default defineConfig({
   imports: false,
-  modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact()],
     define: {

@@ -8,7 +8,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { browser } from '#imports';
 import { createFixElement, FIX_TAG } from '@/components/inline/fix-button';
 import { FlowPanel, PANEL_TAG } from '@/components/inline/flow-panel';
-import { findProblems, findProblemsIn, mayHoldProblem, stillShowing } from '@/lib/datamolino/detect';
+import { findProblems, findProblemsIn, keywordTest, stillShowing } from '@/lib/datamolino/detect';
 import { readPage } from '@/lib/datamolino/page';
 import { prepareAction } from '@/lib/datamolino/steps';
 import type { Finding } from '@/lib/datamolino/types';
@@ -21,6 +21,9 @@ const SETTLE_MS = 1500;
 const FLOW_REPORT_MS = 150;
 
 const OUR_TAGS = new Set([FIX_TAG, PANEL_TAG]);
+const TEXT_NODE = 3;
+/** Longer than any message with its surroundings: a parent with more text is not reread on each change. */
+const LONG_PARENT_CHARS = 2000;
 
 const isActive = (flow: Flow) => flow.status === 'running' || flow.status === 'waiting';
 
@@ -112,6 +115,8 @@ export function startPageWatch(ctx: ContentScriptContext) {
     finding.anchor.after(host);
     ours.add(host);
     shown.set(finding.anchor, { finding, host });
+    // Imitations of our element the page added while nothing was shown (added ones are removed as they come).
+    for (const other of [...document.getElementsByTagName(FIX_TAG)]) removeCopy(other);
   }
 
   /** Drops the UI of problems that are gone; puts back UI the page's re-render removed. Returns whether anything changed. */
@@ -163,11 +168,27 @@ export function startPageWatch(ctx: ContentScriptContext) {
     if (el.localName === FIX_TAG && !ours.has(el)) el.remove();
   }
 
-  /** Could these added nodes start a finding? Text without a key word cannot; elements are looked at in full. */
-  function mayAddProblem(nodes: NodeList): boolean {
-    for (let i = 0; i < nodes.length; i++) {
+  const mayHoldProblem = keywordTest();
+  /** Elements whose text is too long to reread whenever a child changes (a table body, the page's body). */
+  const longParents = new WeakSet<Node>();
+
+  /**
+   * Could this change of children start a finding? Only if the parent's text holds a key word. Reading the parent's
+   * text is the cheap way: the parent's object in this script's world lives on between changes, while each new text
+   * node needs a new one (looking at every added node made the observer cost a busy page several % of its time).
+   * A parent with a long text is looked at node by node instead; elements added there are looked at in full.
+   */
+  function mayAddProblem(record: MutationRecord): boolean {
+    const parent = record.target;
+    if (!longParents.has(parent)) {
+      const text = parent.textContent ?? '';
+      if (text.length <= LONG_PARENT_CHARS) return mayHoldProblem(text);
+      longParents.add(parent);
+    }
+    const nodes = record.addedNodes;
+    for (let i = 0, n = nodes.length; i < n; i++) {
       const node = nodes[i]!;
-      if (node.nodeType !== Node.TEXT_NODE || mayHoldProblem(node as Text)) return true;
+      if (node.nodeType !== TEXT_NODE || mayHoldProblem((node as Text).data)) return true;
     }
     return false;
   }
@@ -175,12 +196,11 @@ export function startPageWatch(ctx: ContentScriptContext) {
   const observer = new MutationObserver((records) => {
     const roots = new Set<Node>();
     let removedOrHidden = false;
-    // With nothing shown and no flow running, only new problems matter. A busy page replaces hundreds of texts per
-    // frame: those without a key word are passed over before anything else of the record is read (each read
-    // creates objects in this script's world, which made the observer cost more than the page's own updates).
+    // With nothing shown and no flow running, only new problems matter: a busy page replaces hundreds of texts per
+    // frame, and those without a key word are passed over before anything else of the record is read.
     const onlyNewProblems = shown.size === 0 && !(flow && isActive(flow));
     for (const record of records) {
-      if (onlyNewProblems && record.type === 'childList' && !mayAddProblem(record.addedNodes)) continue;
+      if (onlyNewProblems && record.type === 'childList' && !mayAddProblem(record)) continue;
       const target = record.target;
       if (OUR_TAGS.has((target as Element).localName)) continue;
       if (record.type === 'childList') {

@@ -217,8 +217,9 @@ class Scan {
 }
 
 /** The cheap first test for a changed text: a message always holds one of the key words whole, in one text node. */
-export function mayHoldProblem(text: Text, options?: DetectOptions): boolean {
-  return matcherFor(options?.lang).keyword.test(text.data);
+export function keywordTest(options?: DetectOptions): (text: string) => boolean {
+  const keyword = matcherFor(options?.lang).keyword;
+  return (text) => keyword.test(text);
 }
 
 /** Full scan of a subtree (initial page, or a re-rendered region). */
