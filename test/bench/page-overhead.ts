@@ -1,24 +1,28 @@
 /**
  * Page overhead: main-thread time (CDP Performance.getMetrics, ScriptDuration + TaskDuration, counted in thread time)
- * of a busy folder page that updates all its 200 rows on every animation frame (every 16 ms) for 600 frames (10 s),
- * with our content script against without it, in the same bench run; and the same for the naive reference detector
- * (rereads the whole page text on every change) instead of ours.
+ * of the folder page with 5,000 documents while it updates 200 rows in every animation frame, with our content
+ * script against without it, in the same bench run; and the same for the naive reference detector (rereads the whole
+ * page text on every change) instead of ours. The page does a fixed amount of work, 90 frames (about 10 s of this
+ * page at its own pace: each frame relays the big table), so a slow moment of the machine cannot change how much
+ * work a page did.
  *
  * All three pages are tabs of one Chromium with the extension. "Without" is the same sandbox page reached through
- * another loopback address (127.0.0.2, 127.0.0.3), where the content script does not run: a page in a second
- * Chromium launched without any extension did 3–10 % less main-thread work than with one (an A/A run of two
- * Chromiums without extensions differed by under 2 %), which would hide what our script costs. Each page has its own
- * renderer process (different sites). The frames are played in short blocks taking turns, the work is a fixed number
- * of frames (a slow moment cannot change how much work a page did), and the ratio is the median of the blocks'.
+ * another loopback address (127.0.0.2, 127.0.0.3), where the content script does not run: Chromiums launched with
+ * and without an extension, and even tabs of one Chromium, differed by several % for the same page, which would hide
+ * what our script costs. So each page takes each tab in turn, each has its own renderer process (different sites),
+ * the frames are played in short blocks taking turns, every block starts from a collected heap, and the ratio is the
+ * median of the blocks' ratios.
  */
 import net from 'node:net';
 import type { CDPSession, Page } from '@playwright/test';
+import { DOCUMENT_ROWS } from './detect-latency';
 import { BENCH_FOLDER, type Lab, median, round, withBrowser } from './lab';
 
-/** A folder page of the size Datamolino shows at once; every row is updated in every frame. */
-const CHURN_ROWS = 200;
-const BLOCKS = 30;
-const FRAMES_PER_BLOCK = 20;
+/** Rows of the page (BENCH_CHURN_ROWS=200 gives a small page, where the page's own work per frame is far less). */
+const PAGE_ROWS = Number(process.env.BENCH_CHURN_ROWS || DOCUMENT_ROWS);
+const ROWS_PER_FRAME = 200;
+const FRAMES = 90;
+const BLOCKS = 9;
 const SETTLE_MS = 100;
 /** Loopback addresses the content script does not run on (it runs on 127.0.0.1 and localhost). */
 const WITHOUT_HOST = '127.0.0.2';
@@ -35,7 +39,7 @@ const HOSTS: Record<SetupName, string> = { extension: '127.0.0.1', none: WITHOUT
 
 export async function measurePageOverhead(lab: Lab) {
   await lab.api.reset();
-  await lab.api.post('documents/bulk', { folderId: BENCH_FOLDER, count: CHURN_ROWS });
+  await lab.api.post('documents/bulk', { folderId: BENCH_FOLDER, count: PAGE_ROWS });
   const port = lab.sandbox.port;
   const forwards = [await forward(WITHOUT_HOST, port), await forward(NAIVE_HOST, port)];
   try {
@@ -44,7 +48,7 @@ export async function measurePageOverhead(lab: Lab) {
       const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
       const open = async (page: Page, name: SetupName): Promise<Setup> => {
         await page.goto(`http://${HOSTS[name]}:${port}/en/folders/${BENCH_FOLDER}`);
-        await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length >= n, CHURN_ROWS);
+        await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length >= n, PAGE_ROWS);
         if (name === 'naive') await page.evaluate(installNaiveDetector);
         await page.waitForTimeout(1000);
         const cdp = await context.newCDPSession(page);
@@ -69,9 +73,12 @@ export async function measurePageOverhead(lab: Lab) {
             const { page, cdp } = setups[name];
             // Tabs behind the front one get no animation frames after a while.
             await page.bringToFront();
+            // Every block starts from a collected heap: otherwise when the collector runs, which depends on what
+            // else lives in the page's heap, made more difference between pages than our script's own work.
+            await cdp.send('HeapProfiler.collectGarbage');
             await page.waitForTimeout(SETTLE_MS);
             const before = await mainThreadMs(cdp);
-            await page.evaluate(churn, { frames: FRAMES_PER_BLOCK, rows: CHURN_ROWS, offset: blocks.length });
+            await page.evaluate(churn, { frames: FRAMES / BLOCKS, rows: ROWS_PER_FRAME, offset: blocks.length });
             spent[name] = (await mainThreadMs(cdp)) - before;
           }
           blocks.push(spent);
@@ -144,9 +151,10 @@ function churn({ frames, rows, offset }: { frames: number; rows: number; offset:
   let frame = 0;
   return new Promise<void>((resolve) => {
     const update = () => {
+      const first = (offset * frames + frame) * rows;
       for (let i = 0; i < rows; i++) {
-        const cell = cells[i % cells.length]!;
-        cell.textContent = `£${(((offset * frames + frame + i) * 7919) % 100_000) / 100}`;
+        const cell = cells[(first + i) % cells.length]!;
+        cell.textContent = `£${(((first + i) * 7919) % 100_000) / 100}`;
         cell.parentElement!.classList.toggle('updated');
       }
       if (++frame < frames) requestAnimationFrame(update);

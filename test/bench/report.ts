@@ -120,19 +120,26 @@ export function renderMarkdown(outcome: Outcome, machine: string): string {
   const table = rows(outcome)
     .map((r) => `| \`${r.metric}\` | ${r.value} | ${r.budget} | ${mark(r.ok)} |`)
     .join('\n');
+  const details = Object.entries(outcome.notes)
+    .filter(([, note]) => !note?.startsWith('not measured'))
+    .map(([group, note]) => `- ${group}: ${note}`)
+    .join('\n');
   return `${MARKDOWN_HEAD}
 Measured on ${machine}.
 
 | Metric | Result | Budget | |
 |---|---|---|---|
 ${table}
+
+${details}
 ${MARKDOWN_TAIL}`;
 }
 
 const MARKDOWN_HEAD = `# Benchmarks and budgets
 
-\`npm run bench\` builds the extension, measures it in Chromium against the sandbox and writes
-\`bench-results.json\`; \`npm run bench -- --docs\` also rewrites this file. Bundle sizes are checked on every
+\`npm run bench\` builds the extension, measures it in Chromium against the sandbox (on SANDBOX_PORT, 4600 by
+default) and writes \`bench-results.json\`; \`npm run bench -- --docs\` also rewrites this file, \`--only=detect,idle\`
+measures some metrics, \`--no-build\` uses the builds in \`.output/\`. Bundle sizes are also checked on every
 \`npm test\` (test/e2e/bundle-size.spec.ts).
 `;
 
@@ -141,20 +148,26 @@ How each figure is measured (test/bench/):
 
 - **bundleGzipBytes**: gzip -9 of the production build (\`.output/chrome-mv3\`): the content script, the
   background service worker and the popup, each with every chunk it imports statically.
-- **detectLatencyMs**: a folder page with 5,000 document rows; the expired banner is inserted exactly as the page
-  does it, and a MutationObserver in the page notes when \`<connection-doctor-fix>\` enters the DOM. 60 trials
-  after 5 warm-up ones.
-- **pageOverheadRatio**: main-thread time (CDP \`Performance.getMetrics\`, ScriptDuration + TaskDuration, thread
-  time) while the same page updates 200 rows every 16 ms for 10 s, with the extension over without it;
-  **naiveOverheadRatio**: the same for a reference detector that rereads the whole page text on every change.
-  Set-ups alternate over two rounds; medians.
+- **detectLatencyMs**: the folder page with 5,000 document rows; the expired banner is inserted exactly as the page
+  does it, and a MutationObserver in the page notes when \`<connection-doctor-fix>\` enters the DOM (the content
+  script runs in its own world but inserts into the same DOM). 60 trials after 5 warm-up ones.
+- **pageOverheadRatio**: main-thread time (CDP \`Performance.getMetrics\`, ScriptDuration + TaskDuration in thread
+  time) of the same page while it updates 200 rows (new amount, class toggled) in each of 90 animation frames, about
+  10 s of this page at its own pace, with our content script over without it. Both are tabs of one Chromium with the
+  extension; "without" is the same page through another loopback address (127.0.0.2), where the content script does
+  not run. Chromiums launched with and without an extension, and even two tabs, differ by several % for the same
+  page, so each page takes each tab in turn, blocks of frames take turns, each block starts from a collected heap,
+  and the ratio is the median of the blocks'. **naiveOverheadRatio**: the same for a reference detector that
+  rereads the whole page text on every change (127.0.0.3, no content script).
 - **idleWakeups**: calls from Chromium into the content script (trace event \`FunctionCall\` naming its URL: timers,
-  animation frames, events, observers, messages) during 30 s of an idle folder page. A control phase first checks
-  that one page change is seen.
+  animation frames, events, observers, messages) during 30 s of an idle folder page, after its one settled report.
+  A control phase first checks that one page change is seen.
 - **popupFirstRenderMs1000**: 1,000 folders in \`local:health\`; from the popup's navigation start to the first
   frame after a folder name appears. Median of 7 opens.
-- **healthCheckCalls**: provider requests the sandbox receives from the extension for one \`checkProviders\`,
-  with 1, 10, 100 and 1,000 folders known.
-- **fixAllOverheadMsPerFolder**: "fix all" over 50 expired (refreshable) folders: batch time minus the time tabs
-  spent loading pages, per folder; the sandbox runs without artificial delays.
+- **healthCheckCalls**: requests the sandbox's providers receive from the extension's own client for one forced
+  \`checkProviders\`, with Xero, QuickBooks and FreeAgent connected and 1, 10, 100 and 1,000 folders known.
+- **fixAllOverheadMsPerFolder**: "fix all" over 50 expired (refreshable) folders, as the popup starts it; batch time
+  minus the time tabs spent loading pages (navigation request to load event), per folder. The sandbox runs without
+  artificial delays. What remains is the extension's own work and waits (it reads a page 1.5 s after load, when the
+  page's scripts have shown their status).
 `;
