@@ -28,6 +28,7 @@ export default defineConfig({
   imports: false,
   vite: () => ({
     plugins: [preact()],
+    build: process.env.BUILD_SOURCEMAP ? { sourcemap: true } : {},
     define: {
       __SANDBOX_ORIGIN__: JSON.stringify(`http://127.0.0.1:${SANDBOX_PORT}`),
     },

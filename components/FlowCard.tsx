@@ -2,7 +2,7 @@
  * One fix flow as the popup shows it: live step progress, the question when it needs the user (confirm, consent at
  * the provider), and the ending with the next step to take.
  */
-import browser from 'webextension-polyfill';
+import { browser } from 'wxt/browser';
 import { isActive } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
 import { PROVIDER_LABEL } from '@/lib/health/labels';

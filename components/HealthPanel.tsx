@@ -6,8 +6,8 @@
  * sleeps) and follows their changes; every action goes to the background as a message.
  */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
-import { z } from 'zod';
+import { browser } from 'wxt/browser';
+import * as z from 'zod/mini';
 import { Flow } from '@/lib/fix/flow';
 import { FolderHealth } from '@/lib/health/model';
 import { BatchStatus, type FlowKind } from '@/lib/messages';
@@ -36,9 +36,9 @@ interface PopupData {
  */
 async function readFirstScreen(): Promise<PopupData> {
   const raw = await browser.storage.local.get(['healthDigest', 'flows', 'batch']);
-  const digest = HealthDigest.nullable().safeParse(raw.healthDigest ?? null);
+  const digest = z.nullable(HealthDigest).safeParse(raw.healthDigest ?? null);
   const flows = z.record(z.string(), Flow).safeParse(raw.flows ?? {});
-  const batch = BatchStatus.nullable().safeParse(raw.batch ?? null);
+  const batch = z.nullable(BatchStatus).safeParse(raw.batch ?? null);
   return {
     digest: digest.success ? digest.data : null,
     flows: flows.success ? Object.values(flows.data) : [],

@@ -4,7 +4,7 @@
  * "reset all data".
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import { browser } from 'wxt/browser';
 import { exchangeUrlAllowed } from '@/lib/auth/apps';
 import { NOTIFICATION_PERMISSION } from '@/lib/notify';
 import {

@@ -3,8 +3,8 @@
  * connect / disconnect, organisation, role, last check and problems.
  */
 import { useEffect, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
-import { z } from 'zod';
+import { browser } from 'wxt/browser';
+import * as z from 'zod/mini';
 import { PROVIDER_LABEL } from '@/lib/health/labels';
 import { type ProviderId, ProviderStatus } from '@/lib/messages';
 import { ask } from './ask';
@@ -12,7 +12,10 @@ import { when } from './format';
 
 const ProviderList = z.union([
   z.array(ProviderStatus),
-  z.object({ providers: z.array(ProviderStatus) }).transform((r) => r.providers),
+  z.pipe(
+    z.object({ providers: z.array(ProviderStatus) }),
+    z.transform((r) => r.providers),
+  ),
 ]);
 
 const STATE_LABEL: Record<ProviderStatus['state'], string> = {

@@ -1,5 +1,5 @@
 /** Asks the background and unwraps its reply; a refusal becomes an Error with the background's words. */
-import browser from 'webextension-polyfill';
+import { browser } from 'wxt/browser';
 import type { BackgroundRequest, Reply } from '@/lib/messages';
 
 export async function ask<T>(message: BackgroundRequest): Promise<T> {

@@ -2,7 +2,7 @@
  * How the popup orders and sums up folders, kept pure so the background can write the popup's first screen (the
  * digest) whenever health changes: the popup paints it at once, before it has read and checked every folder.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { attentionOf, describeState, FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
 import { plural } from './format';
 

@@ -2,7 +2,6 @@ import { defineBackground } from '#imports';
 import { registerBackground } from '@/lib/background/service';
 
 export default defineBackground({
-  type: 'module',
   main() {
     registerBackground();
   },

@@ -2,8 +2,9 @@
  * The one protocol between the content script, the background and the extension pages. Every message is checked
  * with zod on arrival; anything else is answered with a clear error and changes nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ActionResult, PageAction, PageSnapshot } from './datamolino/snapshot';
+import { describeIssue } from './zod-issues';
 
 export const FlowKind = z.enum(['fix', 'refresh', 'reconnect', 'retry-exports', 'draft-test']);
 export type FlowKind = z.infer<typeof FlowKind>;
@@ -23,15 +24,15 @@ export const BatchStatus = z.object({
   kind: BatchKind,
   status: z.enum(['running', 'done', 'cancelled', 'failed']),
   /** Why the batch ended early, in plain words. */
-  stopReason: z.string().optional(),
-  origin: z.string().optional(),
-  account: z.string().optional(),
+  stopReason: z.optional(z.string()),
+  origin: z.optional(z.string()),
+  account: z.optional(z.string()),
   /** The one tab the batch works in. */
-  tabId: z.number().int().optional(),
+  tabId: z.optional(z.int()),
   startedAt: z.string(),
   updatedAt: z.string(),
   /** When the current folder's visit began (ms since epoch): paces the scan and times out a page that never loads. */
-  itemStartedAt: z.number().optional(),
+  itemStartedAt: z.optional(z.number()),
   items: z.array(
     z.object({
       key: z.string(),
@@ -41,19 +42,19 @@ export const BatchStatus = z.object({
       url: z.string(),
       state: BatchItemState,
       /** The fix flow running or last run for this folder (fix all). */
-      flowId: z.string().optional(),
-      flow: FlowKind.optional(),
+      flowId: z.optional(z.string()),
+      flow: z.optional(FlowKind),
       /** What happened, in plain words ("Reconnected to Xero", "healthy", …). */
-      result: z.string().optional(),
-      ok: z.boolean().optional(),
+      result: z.optional(z.string()),
+      ok: z.optional(z.boolean()),
     }),
   ),
 });
 export type BatchStatus = z.infer<typeof BatchStatus>;
 
 const folderRef = {
-  origin: z.string().max(200),
-  folderId: z.string().max(64),
+  origin: z.string().check(z.maxLength(200)),
+  folderId: z.string().check(z.maxLength(64)),
 };
 
 /** How the extension reaches a provider's token endpoint (lib/auth). */
@@ -65,10 +66,10 @@ export type ProviderState = z.infer<typeof ProviderState>;
 
 /** "Can this user export bills as {approval status}?" (no status for QuickBooks and FreeAgent). */
 export const ExportAnswer = z.object({
-  approvalStatus: z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment']).optional(),
+  approvalStatus: z.optional(z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment'])),
   canExport: z.union([z.boolean(), z.literal('unknown')]),
   verdict: z.string(),
-  askFor: z.string().optional(),
+  askFor: z.optional(z.string()),
 });
 
 /** One provider connection as the popup and options page show it (reply to getProviders / checkProviders). */
@@ -76,63 +77,63 @@ export const ProviderStatus = z.object({
   provider: ProviderId,
   connected: z.boolean(),
   state: ProviderState,
-  organisation: z.string().optional(),
+  organisation: z.optional(z.string()),
   /** Xero tenant id, QuickBooks realm id or FreeAgent company URL. */
-  tenantId: z.string().optional(),
-  user: z
-    .object({
-      email: z.string().optional(),
-      name: z.string().optional(),
+  tenantId: z.optional(z.string()),
+  user: z.optional(
+    z.object({
+      email: z.optional(z.string()),
+      name: z.optional(z.string()),
       /** Provider's own value: Xero OrganisationRole, or "admin" for QuickBooks when known. */
-      role: z.string().optional(),
-      roleLabel: z.string().optional(),
+      role: z.optional(z.string()),
+      roleLabel: z.optional(z.string()),
       /** FreeAgent permission_level (0–8). */
-      permissionLevel: z.number().optional(),
-    })
-    .optional(),
-  connectedAt: z.string().optional(),
+      permissionLevel: z.optional(z.number()),
+    }),
+  ),
+  connectedAt: z.optional(z.string()),
   /** ISO time of the last health check, successful or not. */
-  lastCheck: z.string().optional(),
+  lastCheck: z.optional(z.string()),
   /** ISO time of the last check that reached the provider and succeeded. */
-  lastSuccess: z.string().optional(),
+  lastSuccess: z.optional(z.string()),
   /** ISO time before which no check will call the provider (rate limits, backoff). */
-  nextCheckNotBefore: z.string().optional(),
-  problem: z.object({ kind: z.string(), message: z.string() }).optional(),
-  diagnosis: z
-    .object({
+  nextCheckNotBefore: z.optional(z.string()),
+  problem: z.optional(z.object({ kind: z.string(), message: z.string() })),
+  diagnosis: z.optional(
+    z.object({
       canExport: z.union([z.boolean(), z.literal('unknown')]),
       verdict: z.string(),
-      askFor: z.string().optional(),
-    })
-    .optional(),
-  foresight: z
-    .object({
+      askFor: z.optional(z.string()),
+    }),
+  ),
+  foresight: z.optional(
+    z.object({
       level: z.enum(['ok', 'soon', 'lapsed', 'unknown']),
       message: z.string(),
-      lapsesAt: z.string().optional(),
-    })
-    .optional(),
+      lapsesAt: z.optional(z.string()),
+    }),
+  ),
   /**
    * Plain-words answers to "can this user export bills as {approval status}?" (Xero: one per approval status;
    * QuickBooks and FreeAgent: one, without a status).
    */
-  exportAs: z.array(ExportAnswer).optional(),
+  exportAs: z.optional(z.array(ExportAnswer)),
   /** The Datamolino folders seen with this provider, with when their connection is likely to lapse. */
-  folders: z
-    .array(
+  folders: z.optional(
+    z.array(
       z.object({
         key: z.string(),
         name: z.string(),
         /** Only for folders whose name (or account) matches the connected organisation: the same user's answers. */
-        exportAs: z.array(ExportAnswer).optional(),
+        exportAs: z.optional(z.array(ExportAnswer)),
         foresight: z.object({
           level: z.enum(['ok', 'soon', 'lapsed', 'unknown']),
           message: z.string(),
-          lapsesAt: z.string().optional(),
+          lapsesAt: z.optional(z.string()),
         }),
       }),
-    )
-    .optional(),
+    ),
+  ),
   app: z.object({ configured: z.boolean(), mode: ProviderAppMode }),
 });
 export type ProviderStatus = z.infer<typeof ProviderStatus>;
@@ -146,25 +147,29 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
     type: z.literal('startFix'),
     ...folderRef,
     flow: FlowKind,
-    documentId: z.string().max(64).optional(),
+    documentId: z.optional(z.string().check(z.maxLength(64))),
   }),
-  z.object({ type: z.literal('answerFlow'), flowId: z.string().max(64), answer: z.enum(['confirm', 'cancel']) }),
-  z.object({ type: z.literal('dismissFlow'), flowId: z.string().max(64) }),
+  z.object({
+    type: z.literal('answerFlow'),
+    flowId: z.string().check(z.maxLength(64)),
+    answer: z.enum(['confirm', 'cancel']),
+  }),
+  z.object({ type: z.literal('dismissFlow'), flowId: z.string().check(z.maxLength(64)) }),
 
   // Provider connections (lib/background/providers.ts): the extension's own OAuth to each provider.
   z.object({ type: z.literal('getProviders') }),
   z.object({ type: z.literal('connectProvider'), provider: ProviderId }),
   z.object({ type: z.literal('disconnectProvider'), provider: ProviderId }),
-  z.object({ type: z.literal('checkProviders'), force: z.boolean().optional() }),
+  z.object({ type: z.literal('checkProviders'), force: z.optional(z.boolean()) }),
 
   // Many folders at once (lib/background/batch.ts): "fix all" and "scan all folders".
   z.object({
     type: z.literal('startBatch'),
     kind: BatchKind,
-    origin: z.string().max(200).optional(),
-    account: z.string().max(300).optional(),
+    origin: z.optional(z.string().check(z.maxLength(200))),
+    account: z.optional(z.string().check(z.maxLength(300))),
   }),
-  z.object({ type: z.literal('cancelBatch'), batchId: z.string().max(64) }),
+  z.object({ type: z.literal('cancelBatch'), batchId: z.string().check(z.maxLength(64)) }),
   z.object({ type: z.literal('getBatch') }),
 
   // Options page.
@@ -176,7 +181,7 @@ export type RequestOf<T extends BackgroundRequest['type']> = Extract<BackgroundR
 
 /** Messages to a content script. */
 export const ContentRequest = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('runAction'), flowId: z.string().max(64), action: PageAction }),
+  z.object({ type: z.literal('runAction'), flowId: z.string().check(z.maxLength(64)), action: PageAction }),
   /** The flow shown on this tab changed (null: none). Checked again on arrival. */
   z.object({ type: z.literal('flowChanged'), flow: z.unknown() }),
   z.object({ type: z.literal('snapshot') }),
@@ -188,15 +193,15 @@ export { ActionResult };
 /** Every reply has this envelope, so callers can tell a refusal from a result. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export function describeZodError(error: z.ZodError): string {
+export function describeZodError(error: z.core.$ZodError): string {
   const first = error.issues[0];
   if (!first) return 'Invalid message.';
   const where = first.path.length ? ` at ${first.path.join('.')}` : '';
-  return `Invalid message${where}: ${first.message}`;
+  return `Invalid message${where}: ${describeIssue(first)}`;
 }
 
 /** Parses an incoming message; a refusal names what was wrong. */
-export function parseRequest<T>(schema: z.ZodType<T>, message: unknown): Reply<T> {
+export function parseRequest<T>(schema: z.ZodMiniType<T>, message: unknown): Reply<T> {
   const result = schema.safeParse(message);
   return result.success ? { ok: true, value: result.data } : { ok: false, error: describeZodError(result.error) };
 }

@@ -2,7 +2,7 @@
  * Desktop notifications: "a folder's connection expired". Shown only when the user turned them on in the options
  * and granted the optional "notifications" permission there.
  */
-import browser, { type Permissions } from 'webextension-polyfill';
+import { type Browser, browser } from 'wxt/browser';
 import { describeState, type FolderHealth, type HealthMap } from './health/model';
 import { readPreferences } from './storage';
 
@@ -13,7 +13,7 @@ const ICON =
 /** The notification's id names the folder page that a click opens. */
 const ID_PREFIX = 'expired:';
 
-export const NOTIFICATION_PERMISSION: Permissions.Permissions = { permissions: ['notifications'] };
+export const NOTIFICATION_PERMISSION: Browser.permissions.Permissions = { permissions: ['notifications'] };
 
 /** A state younger than this is not news when it turns to expired (a page reports before its banner appears). */
 export const STEADY_MS = 2 * 60_000;

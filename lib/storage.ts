@@ -3,13 +3,13 @@
  * an unreadable value falls back instead of breaking the extension.
  */
 
-import { z } from 'zod';
-import { storage } from '#imports';
+import * as z from 'zod/mini';
 import { HealthDigest } from '../components/folder-order';
 import type { PageSnapshot } from './datamolino/snapshot';
 import { Flow } from './fix/flow';
 import { FolderHealth } from './health/model';
 import { BatchStatus, ProviderAppMode } from './messages';
+import { defineItem } from './stored-item';
 
 export const AuditEntry = z.object({
   at: z.string(),
@@ -31,24 +31,30 @@ const FlowMapSchema = z.record(z.string(), Flow);
 const AuditSchema = z.array(AuditEntry);
 
 /** Folder health by folder key. */
-export const healthItem = storage.defineItem<z.infer<typeof HealthMapSchema>>('local:health', {
+export const healthItem = defineItem<z.infer<typeof HealthMapSchema>>('local:health', {
   fallback: {},
   version: 1,
 });
 
 /** Fix flows by id: running ones and the last finished one per folder. */
-export const flowsItem = storage.defineItem<z.infer<typeof FlowMapSchema>>('local:flows', { fallback: {}, version: 1 });
+export const flowsItem = defineItem<z.infer<typeof FlowMapSchema>>('local:flows', { fallback: {}, version: 1 });
 
 /** Every automated click, newest last. */
-export const auditItem = storage.defineItem<AuditEntry[]>('local:auditLog', { fallback: [], version: 1 });
+export const auditItem = defineItem<AuditEntry[]>('local:auditLog', { fallback: [], version: 1 });
 
 /** The last page each tab reported (session: gone when the browser closes, kept across worker restarts). */
-export const lastPageItem = (tabId: number) => storage.defineItem<PageSnapshot | null>(`session:lastPage:${tabId}`);
+export const lastPageItem = (tabId: number) =>
+  defineItem<PageSnapshot | null>(`session:lastPage:${tabId}`, { fallback: null });
+
+/** Page loads that were open at "reset all data", by load id, with what each last reported (background/forgotten.ts). */
+export const forgottenLoadsItem = defineItem<Record<string, string>>('session:forgottenLoads', {
+  fallback: {},
+});
 
 /** Reads an item and checks it; a value that fails its schema is replaced by the fallback (and reported). */
 export async function readChecked<T>(
   item: { getValue(): Promise<unknown>; fallback: T },
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): Promise<T> {
   const value = await item.getValue();
   const parsed = schema.safeParse(value);
@@ -64,16 +70,16 @@ export const readAudit = () => readChecked(auditItem, AuditSchema);
 // ---- Popup and options: "fix all" / "scan all" progress and the user's preferences. ----
 
 /** The running or last batch ("fix all", "scan all folders"), so a service-worker restart does not lose it. */
-export const batchItem = storage.defineItem<BatchStatus | null>('local:batch', { fallback: null, version: 1 });
-export const readBatch = () => readChecked(batchItem, BatchStatus.nullable());
+export const batchItem = defineItem<BatchStatus | null>('local:batch', { fallback: null, version: 1 });
+export const readBatch = () => readChecked(batchItem, z.nullable(BatchStatus));
 
 export const Preferences = z.object({
   /** Desktop notification when a folder's connection expires (needs the optional "notifications" permission). */
-  notifications: z.boolean().default(false),
+  notifications: z._default(z.boolean(), false),
 });
 export type Preferences = z.infer<typeof Preferences>;
 
-export const preferencesItem = storage.defineItem<Preferences>('local:preferences', {
+export const preferencesItem = defineItem<Preferences>('local:preferences', {
   fallback: { notifications: false },
   version: 1,
 });
@@ -81,11 +87,11 @@ export const readPreferences = () => readChecked(preferencesItem, Preferences);
 
 /** The popup's first screen (components/folder-order.ts): written with health, so the popup paints before it has
  * read and checked every folder. */
-export const healthDigestItem = storage.defineItem<HealthDigest | null>('local:healthDigest', {
+export const healthDigestItem = defineItem<HealthDigest | null>('local:healthDigest', {
   fallback: null,
   version: 1,
 });
-export const readHealthDigest = () => readChecked(healthDigestItem, HealthDigest.nullable());
+export const readHealthDigest = () => readChecked(healthDigestItem, z.nullable(HealthDigest));
 
 // ---- Provider connections (lib/auth, lib/background/providers.ts). Local only, never synced. ----
 
@@ -95,28 +101,28 @@ export const readHealthDigest = () => readChecked(healthDigestItem, HealthDigest
  * (`exchange-endpoint`: the client id is still needed for the consent page).
  */
 const SecretAppSettings = z.object({
-  mode: z.enum(['own-credentials', 'exchange-endpoint']).default('exchange-endpoint'),
-  clientId: z.string().max(200).default(''),
-  clientSecret: z.string().max(500).default(''),
-  exchangeUrl: z.string().max(2000).default(''),
+  mode: z._default(z.enum(['own-credentials', 'exchange-endpoint']), 'exchange-endpoint'),
+  clientId: z._default(z.string().check(z.maxLength(200)), ''),
+  clientSecret: z._default(z.string().check(z.maxLength(500)), ''),
+  exchangeUrl: z._default(z.string().check(z.maxLength(2000)), ''),
 });
 
 /** The user's own provider app settings from the options page. Empty strings mean "not set" (use the build's). */
 export const ProviderAppSettings = z.object({
-  xero: z.object({ clientId: z.string().max(200).default('') }).prefault({}),
-  quickbooks: SecretAppSettings.prefault({}),
-  freeagent: SecretAppSettings.prefault({}),
+  xero: z.prefault(z.object({ clientId: z._default(z.string().check(z.maxLength(200)), '') }), {}),
+  quickbooks: z.prefault(SecretAppSettings, {}),
+  freeagent: z.prefault(SecretAppSettings, {}),
 });
 export type ProviderAppSettings = z.infer<typeof ProviderAppSettings>;
 
 export const ProviderSettings = z.object({
   /** Hours between background health checks of the provider connections. */
-  checkIntervalHours: z.number().min(1).max(168).default(6),
+  checkIntervalHours: z._default(z.number().check(z.minimum(1), z.maximum(168)), 6),
 });
 export type ProviderSettings = z.infer<typeof ProviderSettings>;
 
-export const providerAppsItem = storage.defineItem<unknown>('local:providerApps', { fallback: {}, version: 1 });
-export const providerSettingsItem = storage.defineItem<unknown>('local:providerSettings', { fallback: {}, version: 1 });
+export const providerAppsItem = defineItem<unknown>('local:providerApps', { fallback: {}, version: 1 });
+export const providerSettingsItem = defineItem<unknown>('local:providerSettings', { fallback: {}, version: 1 });
 
 /** For the options page (a trusted extension page): read and write the provider app settings and check interval. */
 export async function readProviderApps(): Promise<ProviderAppSettings> {
@@ -149,27 +155,28 @@ export const ProviderConnection = z.object({
   clientId: z.string(),
   mode: ProviderAppMode,
   connectedAt: z.string(),
-  tenantId: z.string().optional(),
-  organisation: z.string().optional(),
+  tenantId: z.optional(z.string()),
+  organisation: z.optional(z.string()),
   /** From the id_token (Xero, QuickBooks), userinfo or FreeAgent users/me. */
-  user: z
-    .object({
-      email: z.string().optional(),
-      name: z.string().optional(),
-      role: z.string().optional(),
-      permissionLevel: z.number().optional(),
-    })
-    .default({}),
+  user: z._default(
+    z.object({
+      email: z.optional(z.string()),
+      name: z.optional(z.string()),
+      role: z.optional(z.string()),
+      permissionLevel: z.optional(z.number()),
+    }),
+    {},
+  ),
   /** Set when only connecting again can help (refresh refused, grant revoked, organisation gone). */
-  reconnectNeeded: z.object({ at: z.string(), message: z.string() }).optional(),
-  lastCheck: z.string().optional(),
-  lastSuccess: z.string().optional(),
+  reconnectNeeded: z.optional(z.object({ at: z.string(), message: z.string() })),
+  lastCheck: z.optional(z.string()),
+  lastSuccess: z.optional(z.string()),
   /** Last time the grant was used successfully (a refresh or an API call): keeps the connection alive. */
-  lastUsedAt: z.string().optional(),
-  problem: z.object({ kind: z.string(), message: z.string(), detail: z.string().optional() }).optional(),
+  lastUsedAt: z.optional(z.string()),
+  problem: z.optional(z.object({ kind: z.string(), message: z.string(), detail: z.optional(z.string()) })),
   /** Checks that failed in a row (for the backoff). */
-  failures: z.number().int().min(0).default(0),
-  nextCheckNotBefore: z.string().optional(),
+  failures: z._default(z.int().check(z.minimum(0)), 0),
+  nextCheckNotBefore: z.optional(z.string()),
 });
 export type ProviderConnection = z.infer<typeof ProviderConnection>;
 
@@ -186,24 +193,24 @@ export type RefreshLease = z.infer<typeof RefreshLease>;
 
 /** Our own calls to a provider (times in ms) and when we may call it again. */
 export const ProviderCallBudget = z.object({
-  calls: z.array(z.number()).max(10_000),
-  blockedUntil: z.number().optional(),
+  calls: z.array(z.number()).check(z.maxLength(10_000)),
+  blockedUntil: z.optional(z.number()),
 });
 export type ProviderCallBudget = z.infer<typeof ProviderCallBudget>;
 
 export const providerConnectionItems = perProvider((p) =>
-  storage.defineItem<ProviderConnection | null>(`local:providerConnection:${p}`, { fallback: null, version: 1 }),
+  defineItem<ProviderConnection | null>(`local:providerConnection:${p}`, { fallback: null, version: 1 }),
 );
 export const providerRefreshTokenItems = perProvider((p) =>
-  storage.defineItem<SealedRefreshToken | null>(`local:providerRefreshToken:${p}`, { fallback: null, version: 1 }),
+  defineItem<SealedRefreshToken | null>(`local:providerRefreshToken:${p}`, { fallback: null, version: 1 }),
 );
 /** Session storage, limited to trusted contexts (content scripts can't read it). */
 export const providerAccessTokenItems = perProvider((p) =>
-  storage.defineItem<ProviderAccessToken | null>(`session:providerAccessToken:${p}`, { fallback: null }),
+  defineItem<ProviderAccessToken | null>(`session:providerAccessToken:${p}`, { fallback: null }),
 );
 export const providerRefreshLeaseItems = perProvider((p) =>
-  storage.defineItem<RefreshLease | null>(`session:providerRefreshLease:${p}`, { fallback: null }),
+  defineItem<RefreshLease | null>(`session:providerRefreshLease:${p}`, { fallback: null }),
 );
 export const providerCallBudgetItems = perProvider((p) =>
-  storage.defineItem<ProviderCallBudget | null>(`session:providerCalls:${p}`, { fallback: null }),
+  defineItem<ProviderCallBudget | null>(`session:providerCalls:${p}`, { fallback: null }),
 );

@@ -9,7 +9,7 @@
  *
  * The batch lives in storage (local:batch); an alarm picks it up again after a service-worker restart.
  */
-import browser from 'webextension-polyfill';
+import { browser } from 'wxt/browser';
 import { isActive } from '../fix/engine';
 import type { Flow, Outcome } from '../fix/flow';
 import { describeState, type FolderHealth, sortByUrgency } from '../health/model';

@@ -4,8 +4,8 @@
  * identity.launchWebAuthFlow, disconnect with revocation), health checks on an alarm, when the popup finds the
  * last one stale and after a failure, and the status the popup and the badge show. Tokens never leave this worker.
  */
-import browser from 'webextension-polyfill';
-import type { z } from 'zod';
+import { browser } from 'wxt/browser';
+import type * as z from 'zod/mini';
 import { currentApp, type ProviderApp } from '../auth/apps';
 import {
   authorizationRequest,
@@ -395,7 +395,7 @@ class ProviderApi {
     return this.connection;
   }
 
-  async get<T>(url: string, schema: z.ZodType<T>, headers: Record<string, string> = {}): Promise<T> {
+  async get<T>(url: string, schema: z.ZodMiniType<T>, headers: Record<string, string> = {}): Promise<T> {
     let token = await this.accessToken();
     let response = await this.send(url, token, headers);
     if (response.status === 401) {

@@ -2,7 +2,7 @@
  * The background's work: keeps folder health and the badge, runs fix flows one page action at a time, and answers
  * the popup. Every handler reads its state from storage, so the service worker may stop between any two events.
  */
-import browser, { type Runtime } from 'webextension-polyfill';
+import { type Browser, browser } from 'wxt/browser';
 import { digestOf } from '../../components/folder-order';
 import type { PageAction, PageSnapshot } from '../datamolino/snapshot';
 import { ActionResult } from '../datamolino/snapshot';
@@ -60,7 +60,7 @@ function serial<T>(task: () => Promise<T>): Promise<T> {
 type SenderKind = 'content' | 'page';
 
 /** Our content script on a Datamolino page, or one of our own extension pages; anything else is refused. */
-export function senderKind(sender: Runtime.MessageSender): SenderKind | undefined {
+export function senderKind(sender: Browser.runtime.MessageSender): SenderKind | undefined {
   if (sender.id !== browser.runtime.id) return undefined;
   const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
   if (!sender.url) return undefined;
@@ -77,7 +77,7 @@ const CONTENT_MAY: ReadonlySet<BackgroundRequest['type']> = new Set([
   'dismissFlow',
 ]);
 
-export async function handleMessage(message: unknown, sender: Runtime.MessageSender): Promise<Reply<unknown>> {
+export async function handleMessage(message: unknown, sender: Browser.runtime.MessageSender): Promise<Reply<unknown>> {
   const kind = senderKind(sender);
   if (!kind)
     return { ok: false, error: 'Refused: messages are accepted only from Connection Doctor’s own pages and scripts.' };
@@ -445,8 +445,14 @@ export function registerBackground() {
   registerBatch();
   registerNotifications();
   registerProviderBackground({ onHealthChanged: () => void updateBadge() });
-  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
-    handleMessage(message, sender),
+  // The reply goes through sendResponse (the browsers' own API; no polyfill turns a returned promise into a reply).
+  browser.runtime.onMessage.addListener(
+    (message: unknown, sender: Browser.runtime.MessageSender, sendResponse: (reply: Reply<unknown>) => void) => {
+      void handleMessage(message, sender).then(sendResponse, (error: unknown) =>
+        sendResponse({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+      );
+      return true;
+    },
   );
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === WATCH_ALARM) void watchFlows();

@@ -2,7 +2,7 @@
  * What a Datamolino page shows, as plain data: the content script reads it (lib/datamolino/page.ts), the fix flows
  * decide from it (lib/fix/). Nothing here touches the DOM.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const ProviderName = z.enum(['xero', 'quickbooks', 'freeagent', 'unknown']);
 
@@ -20,15 +20,15 @@ export type PageKind = z.infer<typeof PageKind>;
 export const ApprovalStatus = z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
 
-const id = z.string().max(64);
-const text = z.string().max(2000);
+const id = z.string().check(z.maxLength(64));
+const text = z.string().check(z.maxLength(2000));
 
 export const DashboardFolder = z.object({
   folderId: id,
-  url: z.string().max(2000),
+  url: z.string().check(z.maxLength(2000)),
   name: text,
-  account: text.optional(),
-  business: z.boolean().optional(),
+  account: z.optional(text),
+  business: z.optional(z.boolean()),
   provider: ProviderName,
   expired: z.boolean(),
 });
@@ -36,12 +36,12 @@ export type DashboardFolder = z.infer<typeof DashboardFolder>;
 
 export const PageSnapshot = z.object({
   /** Random per page load: a new value means the page was (re)loaded. */
-  loadId: z.string().max(64),
-  url: z.string().max(2000),
-  origin: z.string().max(200),
+  loadId: z.string().check(z.maxLength(64)),
+  url: z.string().check(z.maxLength(2000)),
+  origin: z.string().check(z.maxLength(200)),
   kind: PageKind,
-  folderId: id.optional(),
-  folderName: text.optional(),
+  folderId: z.optional(id),
+  folderName: z.optional(text),
   provider: ProviderName,
   /** The expired banner is shown. */
   expired: z.boolean(),
@@ -53,41 +53,41 @@ export const PageSnapshot = z.object({
   /** Folder Menu present; and which of its items exist (read without opening it where the page allows). */
   folderMenu: z.boolean(),
   /** The tab currently shown, e.g. "Export Failed". */
-  activeTab: text.optional(),
+  activeTab: z.optional(text),
   /** The tab shown is Export Failed: its list is every document of the folder whose export failed. */
   exportFailedTab: z.boolean(),
   /** Documents listed on this page with a Forbidden-access error. */
-  forbiddenDocuments: z.array(id).max(10_000),
+  forbiddenDocuments: z.array(id).check(z.maxLength(10_000)),
   /**
    * Links to the documents this page shows a problem for (id → URL), so a flow can open them without guessing URL
    * patterns. Not every document link: a folder page may list thousands.
    */
-  documentUrls: z.record(id, z.string().max(2000)),
+  documentUrls: z.record(id, z.string().check(z.maxLength(2000))),
   /** Link to the folder's own page, when the page has one (breadcrumb, header). */
-  folderUrl: z.string().max(2000).optional(),
+  folderUrl: z.optional(z.string().check(z.maxLength(2000))),
   /** Last successful export mentioned on the page (ISO), if any. */
-  lastExportSeen: z.string().max(64).optional(),
-  document: z
-    .object({
+  lastExportSeen: z.optional(z.string().check(z.maxLength(64))),
+  document: z.optional(
+    z.object({
       id,
-      errorText: text.optional(),
+      errorText: z.optional(text),
       forbidden: z.boolean(),
-      approvalStatus: ApprovalStatus.optional(),
+      approvalStatus: z.optional(ApprovalStatus),
       exported: z.boolean(),
-      exportedAs: text.optional(),
+      exportedAs: z.optional(text),
       canExport: z.boolean(),
       canDismiss: z.boolean(),
-    })
-    .optional(),
-  dashboard: z.array(DashboardFolder).max(5000).optional(),
+    }),
+  ),
+  dashboard: z.optional(z.array(DashboardFolder).check(z.maxLength(5000))),
   /** Business plan: folders share one connection (reconnecting one realigns the others). */
-  business: z.boolean().optional(),
+  business: z.optional(z.boolean()),
 });
 export type PageSnapshot = z.infer<typeof PageSnapshot>;
 
 /** One page action the background asks the content script to do. */
 export const PageAction = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('navigate'), url: z.string().max(2000) }),
+  z.object({ op: z.literal('navigate'), url: z.string().check(z.maxLength(2000)) }),
   z.object({ op: z.literal('menu'), item: z.enum(['refresh', 'disconnect']) }),
   /** Opens Folder Menu and reports which items exist, then closes it: nothing is clicked. */
   z.object({ op: z.literal('inspect-menu') }),
@@ -112,9 +112,9 @@ export type MenuInspection = z.infer<typeof MenuInspection>;
 export const ActionResult = z.object({
   ok: z.boolean(),
   /** The page load that handled the action (it may be newer than the one the action was chosen on). */
-  loadId: z.string().max(64).optional(),
+  loadId: z.optional(z.string().check(z.maxLength(64))),
   /** Why it could not act, in plain words (a control was missing, …). Nothing was clicked when ok is false. */
-  error: z.string().max(500).optional(),
-  menu: MenuInspection.optional(),
+  error: z.optional(z.string().check(z.maxLength(500))),
+  menu: z.optional(MenuInspection),
 });
 export type ActionResult = z.infer<typeof ActionResult>;

@@ -1,5 +1,5 @@
 /** A fix flow's stored state: everything needed to resume it after a navigation or a service-worker restart. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MenuInspection, ProviderName } from '../datamolino/snapshot';
 import { FlowKind } from '../messages';
 
@@ -10,9 +10,9 @@ export const Outcome = z.object({
   title: z.string(),
   detail: z.string(),
   /** Flows the user can run next (offered as buttons). */
-  next: z.array(FlowKind).default([]),
+  next: z._default(z.array(FlowKind), []),
   /** Manual steps shown when the flow stopped before acting. */
-  manualSteps: z.array(z.string()).optional(),
+  manualSteps: z.optional(z.array(z.string())),
 });
 export type Outcome = z.infer<typeof Outcome>;
 
@@ -27,10 +27,10 @@ export const Flow = z.object({
   folderName: z.string(),
   folderUrl: z.string(),
   provider: ProviderName,
-  tabId: z.number().int(),
+  tabId: z.int(),
   status: FlowStatus,
   /** What the flow waits for when status is 'waiting'. */
-  waitingFor: z.enum(['confirm', 'consent', 'page']).optional(),
+  waitingFor: z.optional(z.enum(['confirm', 'consent', 'page'])),
   /** Plain-words line for the current moment ("Refreshing the Xero connection…"). */
   message: z.string(),
   startedAt: z.string(),
@@ -38,23 +38,23 @@ export const Flow = z.object({
   confirmed: z.boolean(),
   steps: z.array(z.object({ id: z.string(), label: z.string(), state: StepState })),
   /** The action sent last and the page load it was sent on: a new load means it took effect. */
-  pending: z.object({ key: z.string(), loadId: z.string(), at: z.number(), attempts: z.number() }).optional(),
+  pending: z.optional(z.object({ key: z.string(), loadId: z.string(), at: z.number(), attempts: z.number() })),
   ctx: z.object({
-    failedDocs: z.array(z.string()).optional(),
-    docUrls: z.record(z.string(), z.string()).default({}),
-    retried: z.record(z.string(), z.enum(['exported', 'failed', 'skipped'])).default({}),
-    exportClicked: z.record(z.string(), z.boolean()).default({}),
-    docId: z.string().optional(),
-    draftResult: z.enum(['exported', 'failed']).optional(),
-    connectAs: z.enum(['practice', 'company']).optional(),
-    menu: MenuInspection.optional(),
-    siblings: z.array(z.object({ folderId: z.string(), name: z.string(), url: z.string() })).default([]),
-    siblingsChecked: z.record(z.string(), z.boolean()).default({}),
-    syncWaitStartedAt: z.number().optional(),
+    failedDocs: z.optional(z.array(z.string())),
+    docUrls: z._default(z.record(z.string(), z.string()), {}),
+    retried: z._default(z.record(z.string(), z.enum(['exported', 'failed', 'skipped'])), {}),
+    exportClicked: z._default(z.record(z.string(), z.boolean()), {}),
+    docId: z.optional(z.string()),
+    draftResult: z.optional(z.enum(['exported', 'failed'])),
+    connectAs: z.optional(z.enum(['practice', 'company'])),
+    menu: z.optional(MenuInspection),
+    siblings: z._default(z.array(z.object({ folderId: z.string(), name: z.string(), url: z.string() })), []),
+    siblingsChecked: z._default(z.record(z.string(), z.boolean()), {}),
+    syncWaitStartedAt: z.optional(z.number()),
     /** Keys of the actions sent so far (a step may need to know its click happened on an earlier page). */
-    sent: z.array(z.string()).default([]),
-    refreshResult: z.enum(['ok', 'failed']).optional(),
+    sent: z._default(z.array(z.string()), []),
+    refreshResult: z.optional(z.enum(['ok', 'failed'])),
   }),
-  outcome: Outcome.optional(),
+  outcome: z.optional(Outcome),
 });
 export type Flow = z.infer<typeof Flow>;

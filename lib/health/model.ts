@@ -2,7 +2,7 @@
  * Folder health: a pure model of what the extension has seen on Datamolino pages, and the toolbar badge derived
  * from it. No browser API here; the background stores the result.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { PROVIDER_LABEL } from './labels';
 
 export { PROVIDER_LABEL };
@@ -19,16 +19,16 @@ export const FolderHealth = z.object({
   origin: z.string(),
   folderId: z.string(),
   name: z.string(),
-  account: z.string().optional(),
+  account: z.optional(z.string()),
   /** Business plan: the account's folders share one connection. */
-  business: z.boolean().optional(),
+  business: z.optional(z.boolean()),
   provider: Provider,
   state: FolderState,
   /** When the current state began (ISO). */
   since: z.string(),
   /** When a page of this folder was last seen (ISO). */
   lastSeen: z.string(),
-  lastExportSeen: z.string().optional(),
+  lastExportSeen: z.optional(z.string()),
   /** Documents whose export failed with "Forbidden access". */
   forbiddenDocuments: z.array(z.string()),
   url: z.string(),
@@ -37,27 +37,27 @@ export type FolderHealth = z.infer<typeof FolderHealth>;
 
 /** What one page said about one folder. `scope` says how much of the folder the page shows. */
 export const FolderObservation = z.object({
-  origin: z.string().max(200),
-  folderId: z.string().max(64),
-  name: z.string().max(300).optional(),
-  account: z.string().max(300).optional(),
-  business: z.boolean().optional(),
+  origin: z.string().check(z.maxLength(200)),
+  folderId: z.string().check(z.maxLength(64)),
+  name: z.optional(z.string().check(z.maxLength(300))),
+  account: z.optional(z.string().check(z.maxLength(300))),
+  business: z.optional(z.boolean()),
   provider: Provider,
-  url: z.string().max(2000),
+  url: z.string().check(z.maxLength(2000)),
   /** folder: the folder's own page (banner and connection state are authoritative); document: one document's page;
    * dashboard: a row of "My Folders" (only the expired warning is known). */
   scope: z.enum(['folder', 'document', 'dashboard']),
   expired: z.boolean(),
   /** The page had time to show its status: "no banner" can be believed (it arrives late on a fresh load). */
-  settled: z.boolean().optional(),
-  disconnected: z.boolean().optional(),
+  settled: z.optional(z.boolean()),
+  disconnected: z.optional(z.boolean()),
   /** Documents seen with a Forbidden-access error on this page. */
-  forbiddenDocuments: z.array(z.string().max(64)).max(10_000),
+  forbiddenDocuments: z.array(z.string().check(z.maxLength(64))).check(z.maxLength(10_000)),
   /** The page lists every failed document of the folder (the Export Failed tab), so absent ones are cleared. */
-  forbiddenComplete: z.boolean().optional(),
+  forbiddenComplete: z.optional(z.boolean()),
   /** On a document page: the document shown (so a cleared error clears it). */
-  documentId: z.string().max(64).optional(),
-  lastExportSeen: z.string().optional(),
+  documentId: z.optional(z.string().check(z.maxLength(64))),
+  lastExportSeen: z.optional(z.string()),
 });
 export type FolderObservation = z.infer<typeof FolderObservation>;
 

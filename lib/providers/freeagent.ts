@@ -1,15 +1,15 @@
 /** FreeAgent responses we read. Every FreeAgent API call needs a User-Agent header. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TokenResponseSchema } from './oauth';
 
 /** GET {api}/company */
 export const FreeAgentCompanyResponseSchema = z.object({
   company: z.object({
-    url: z.string().min(1),
+    url: z.string().check(z.minLength(1)),
     name: z.string(),
-    subdomain: z.string().optional(),
-    type: z.string().optional(),
-    currency: z.string().optional(),
+    subdomain: z.optional(z.string()),
+    type: z.optional(z.string()),
+    currency: z.optional(z.string()),
   }),
 });
 export type FreeAgentCompany = z.infer<typeof FreeAgentCompanyResponseSchema>['company'];
@@ -17,25 +17,26 @@ export type FreeAgentCompany = z.infer<typeof FreeAgentCompanyResponseSchema>['c
 /** GET {api}/users/me — permission_level 0 (no access) … 8 (full); bills need 5. */
 export const FreeAgentUserResponseSchema = z.object({
   user: z.object({
-    url: z.string().min(1),
+    url: z.string().check(z.minLength(1)),
     email: z.string(),
-    first_name: z.string().optional(),
-    last_name: z.string().optional(),
-    role: z.string().optional(),
-    permission_level: z.number().int().min(0).max(8),
+    first_name: z.optional(z.string()),
+    last_name: z.optional(z.string()),
+    role: z.optional(z.string()),
+    permission_level: z.int().check(z.minimum(0), z.maximum(8)),
   }),
 });
 export type FreeAgentUser = z.infer<typeof FreeAgentUserResponseSchema>['user'];
 
 /** FreeAgent's token response; refresh tokens rotate and live about 20 years. */
-export const FreeAgentTokenResponseSchema = TokenResponseSchema.extend({
-  refresh_token: z.string().min(1),
-  refresh_token_expires_in: z.number().positive().optional(),
+export const FreeAgentTokenResponseSchema = z.extend(TokenResponseSchema, {
+  refresh_token: z.string().check(z.minLength(1)),
+  refresh_token_expires_in: z.optional(z.number().check(z.positive())),
 });
 
 const ErrorMessage = z.object({ message: z.string() });
 
 /** `{"errors":{"error":{"message":"…"}}}` (auth) or `{"errors":[{"message":"…"}]}` (validation). */
-export const FreeAgentErrorSchema = z
-  .object({ errors: z.union([z.object({ error: ErrorMessage }), z.array(ErrorMessage).min(1)]) })
-  .transform(({ errors }) => (Array.isArray(errors) ? errors.map((e) => e.message) : [errors.error.message]));
+export const FreeAgentErrorSchema = z.pipe(
+  z.object({ errors: z.union([z.object({ error: ErrorMessage }), z.array(ErrorMessage).check(z.minLength(1))]) }),
+  z.transform(({ errors }) => (Array.isArray(errors) ? errors.map((e) => e.message) : [errors.error.message])),
+);

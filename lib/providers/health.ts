@@ -3,7 +3,7 @@
  * connection, however many folders there are), the status the popup shows (with the permission diagnosis and the
  * expiry foresight, per provider and per folder) and what it adds to the toolbar badge. No browser API here.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { FolderHealth } from '../health/model';
 import type { ProviderAppMode, ProviderId, ProviderStatus } from '../messages';
 import type { ProviderConnection } from '../storage';
@@ -22,7 +22,7 @@ import { QuickBooksCompanyInfoResponseSchema, QuickBooksUserInfoSchema, quickBoo
 import { XeroConnectionsSchema, XeroOrganisationResponseSchema, type XeroRole, XeroUsersResponseSchema } from './xero';
 
 /** One authorised GET whose answer must match `schema`; throws a classified error otherwise. */
-export type ApiGet = <T>(url: string, schema: z.ZodType<T>, headers?: Record<string, string>) => Promise<T>;
+export type ApiGet = <T>(url: string, schema: z.ZodMiniType<T>, headers?: Record<string, string>) => Promise<T>;
 
 export interface CheckFindings {
   tenantId?: string;

@@ -1,36 +1,36 @@
 /** What the three token endpoints answer, and the id_token claims we show to the user. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** RFC 6749 §5.1 token response; providers add their own fields (see each provider's schema). */
 export const TokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().min(1),
-  expires_in: z.number().positive(),
-  refresh_token: z.string().min(1).optional(),
-  id_token: z.string().min(1).optional(),
-  scope: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.positive()),
+  refresh_token: z.optional(z.string().check(z.minLength(1))),
+  id_token: z.optional(z.string().check(z.minLength(1))),
+  scope: z.optional(z.string()),
 });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 /** RFC 6749 §5.2 error response, e.g. `{"error":"invalid_grant"}` when a refresh token is spent or revoked. */
 export const OAuthErrorSchema = z.object({
-  error: z.string().min(1),
-  error_description: z.string().optional(),
+  error: z.string().check(z.minLength(1)),
+  error_description: z.optional(z.string()),
 });
 export type OAuthError = z.infer<typeof OAuthErrorSchema>;
 
 /** The claims we use. Xero adds xero_userid and global_session_id; QuickBooks and Xero both send email. */
 export const IdTokenClaimsSchema = z.object({
-  sub: z.string().min(1),
-  iss: z.string().optional(),
-  aud: z.union([z.string(), z.array(z.string())]).optional(),
-  exp: z.number().optional(),
-  iat: z.number().optional(),
-  email: z.string().optional(),
-  given_name: z.string().optional(),
-  family_name: z.string().optional(),
-  name: z.string().optional(),
-  xero_userid: z.string().optional(),
+  sub: z.string().check(z.minLength(1)),
+  iss: z.optional(z.string()),
+  aud: z.optional(z.union([z.string(), z.array(z.string())])),
+  exp: z.optional(z.number()),
+  iat: z.optional(z.number()),
+  email: z.optional(z.string()),
+  given_name: z.optional(z.string()),
+  family_name: z.optional(z.string()),
+  name: z.optional(z.string()),
+  xero_userid: z.optional(z.string()),
 });
 export type IdTokenClaims = z.infer<typeof IdTokenClaimsSchema>;
 

@@ -1,5 +1,5 @@
 /** QuickBooks Online (Intuit) responses we read. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TokenResponseSchema } from './oauth';
 
 /** Health check: GET {api}/v3/company/{realmId}/companyinfo/{realmId} */
@@ -10,32 +10,32 @@ export function quickBooksCompanyInfoPath(realmId: string): string {
 
 export const QuickBooksCompanyInfoResponseSchema = z.object({
   CompanyInfo: z.object({
-    Id: z.string().min(1),
+    Id: z.string().check(z.minLength(1)),
     CompanyName: z.string(),
-    LegalName: z.string().optional(),
-    Country: z.string().optional(),
-    CompanyStartDate: z.string().optional(),
-    Email: z.object({ Address: z.string().optional() }).optional(),
-    SyncToken: z.string().optional(),
+    LegalName: z.optional(z.string()),
+    Country: z.optional(z.string()),
+    CompanyStartDate: z.optional(z.string()),
+    Email: z.optional(z.object({ Address: z.optional(z.string()) })),
+    SyncToken: z.optional(z.string()),
   }),
-  time: z.string().optional(),
+  time: z.optional(z.string()),
 });
 export type QuickBooksCompanyInfo = z.infer<typeof QuickBooksCompanyInfoResponseSchema>['CompanyInfo'];
 
 /** GET https://accounts.platform.intuit.com/v1/openid_connect/userinfo — Intuit uses camelCase claim names. */
 export const QuickBooksUserInfoSchema = z.object({
-  sub: z.string().min(1),
-  email: z.string().optional(),
-  emailVerified: z.boolean().optional(),
-  givenName: z.string().optional(),
-  familyName: z.string().optional(),
+  sub: z.string().check(z.minLength(1)),
+  email: z.optional(z.string()),
+  emailVerified: z.optional(z.boolean()),
+  givenName: z.optional(z.string()),
+  familyName: z.optional(z.string()),
 });
 export type QuickBooksUserInfo = z.infer<typeof QuickBooksUserInfoSchema>;
 
 /** Intuit's token response; x_refresh_token_expires_in is the refresh token's remaining life in seconds. */
-export const QuickBooksTokenResponseSchema = TokenResponseSchema.extend({
-  refresh_token: z.string().min(1),
-  x_refresh_token_expires_in: z.number().positive().optional(),
+export const QuickBooksTokenResponseSchema = z.extend(TokenResponseSchema, {
+  refresh_token: z.string().check(z.minLength(1)),
+  x_refresh_token_expires_in: z.optional(z.number().check(z.positive())),
 });
 
 export interface QuickBooksFault {

@@ -2,7 +2,7 @@
 // Deep import of one generated model file: it has no imports of its own, whereas the package root pulls in
 // axios and openid-client (Node-only).
 import { User } from 'xero-node/dist/gen/model/accounting/user.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TokenResponseSchema } from './oauth';
 
 /** Xero's OrganisationRole values: READONLY, INVOICEONLY, STANDARD, FINANCIALADVISER, MANAGEDCLIENT, … */
@@ -14,13 +14,13 @@ export const XERO_ROLES = Object.values(User.OrganisationRoleEnum).filter(
 
 /** GET https://api.xero.com/connections */
 export const XeroConnectionSchema = z.object({
-  id: z.string().min(1),
-  authEventId: z.string().nullish(),
-  tenantId: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  authEventId: z.nullish(z.string()),
+  tenantId: z.string().check(z.minLength(1)),
   tenantType: z.string(), // ORGANISATION, PRACTICE, …
-  tenantName: z.string().nullish(),
-  createdDateUtc: z.string().nullish(),
-  updatedDateUtc: z.string().nullish(),
+  tenantName: z.nullish(z.string()),
+  createdDateUtc: z.nullish(z.string()),
+  updatedDateUtc: z.nullish(z.string()),
 });
 export const XeroConnectionsSchema = z.array(XeroConnectionSchema);
 export type XeroConnection = z.infer<typeof XeroConnectionSchema>;
@@ -30,50 +30,53 @@ export const XeroOrganisationResponseSchema = z.object({
   Organisations: z
     .array(
       z.object({
-        OrganisationID: z.string().min(1),
+        OrganisationID: z.string().check(z.minLength(1)),
         Name: z.string(),
-        LegalName: z.string().optional(),
-        ShortCode: z.string().optional(),
-        CountryCode: z.string().optional(),
-        BaseCurrency: z.string().optional(),
-        OrganisationStatus: z.string().optional(),
-        IsDemoCompany: z.boolean().optional(),
-        Version: z.string().optional(),
+        LegalName: z.optional(z.string()),
+        ShortCode: z.optional(z.string()),
+        CountryCode: z.optional(z.string()),
+        BaseCurrency: z.optional(z.string()),
+        OrganisationStatus: z.optional(z.string()),
+        IsDemoCompany: z.optional(z.boolean()),
+        Version: z.optional(z.string()),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type XeroOrganisation = z.infer<typeof XeroOrganisationResponseSchema>['Organisations'][number];
 
 /** GET {accountingApi}/Users (scope accounting.settings.read) */
 export const XeroUserSchema = z.object({
-  UserID: z.string().min(1),
-  EmailAddress: z.string().optional(),
-  FirstName: z.string().optional(),
-  LastName: z.string().optional(),
-  UpdatedDateUTC: z.string().optional(), // "/Date(1573755038314+0000)/"
-  IsSubscriber: z.boolean().optional(),
+  UserID: z.string().check(z.minLength(1)),
+  EmailAddress: z.optional(z.string()),
+  FirstName: z.optional(z.string()),
+  LastName: z.optional(z.string()),
+  UpdatedDateUTC: z.optional(z.string()), // "/Date(1573755038314+0000)/"
+  IsSubscriber: z.optional(z.boolean()),
   // A role Xero adds later must not make the whole user list unreadable.
-  OrganisationRole: z.enum(XERO_ROLES).catch('UNKNOWN'),
+  OrganisationRole: z.catch(z.enum(XERO_ROLES), 'UNKNOWN'),
 });
 export const XeroUsersResponseSchema = z.object({ Users: z.array(XeroUserSchema) });
 export type XeroUser = z.infer<typeof XeroUserSchema>;
 
 /** Xero's token response (PKCE public client): refresh tokens rotate on every use. */
-export const XeroTokenResponseSchema = TokenResponseSchema.extend({ refresh_token: z.string().min(1) });
+export const XeroTokenResponseSchema = z.extend(TokenResponseSchema, {
+  refresh_token: z.string().check(z.minLength(1)),
+});
 
 /** Problem-details error body. Xero writes the keys capitalised (Detail) or not (detail), depending on the API. */
-const optionalText = z.string().nullish().catch(undefined);
-export const XeroProblemSchema = z
-  .object({
+const optionalText = z.catch(z.nullish(z.string()), undefined);
+export const XeroProblemSchema = z.pipe(
+  z.object({
     Title: optionalText,
     Detail: optionalText,
     title: optionalText,
     detail: optionalText,
     Message: optionalText, // validation errors (400) carry Message instead
-  })
-  .transform((p) => ({
+  }),
+  z.transform((p) => ({
     title: p.Title ?? p.title ?? undefined,
     detail: p.Detail ?? p.detail ?? undefined,
     message: p.Message ?? undefined,
-  }));
+  })),
+);

@@ -4,7 +4,8 @@
  * refresh token here and this adds the secret. Stateless, Web-standard Request → Response: runs on any
  * serverless runtime. Xero needs none of this (PKCE public client).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { describeIssues } from '../zod-issues';
 
 export interface TokenExchangeProviderConfig {
   clientId: string;
@@ -30,7 +31,7 @@ export interface TokenExchangeConfig {
 const MAX_REQUEST_BYTES = 16 * 1024;
 const MAX_PROVIDER_RESPONSE_BYTES = 64 * 1024;
 const Provider = z.enum(['quickbooks', 'freeagent'], { error: 'provider must be "quickbooks" or "freeagent"' });
-const Secretish = z.string().min(1).max(4096);
+const Secretish = z.string().check(z.minLength(1), z.maxLength(4096));
 
 const TokenRequestSchema = z.discriminatedUnion(
   'grant_type',
@@ -39,7 +40,7 @@ const TokenRequestSchema = z.discriminatedUnion(
       provider: Provider,
       grant_type: z.literal('authorization_code'),
       code: Secretish,
-      redirect_uri: z.url().max(2048),
+      redirect_uri: z.url().check(z.maxLength(2048)),
     }),
     z.object({ provider: Provider, grant_type: z.literal('refresh_token'), refresh_token: Secretish }),
   ],
@@ -195,13 +196,6 @@ async function readCapped(message: Request | Response, maxBytes: number): Promis
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
-}
-
-/** Names the fields that are wrong without repeating their values (they may be codes or tokens). */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
 }
 
 function jsonError(status: number, error: string, description: string, headers: Record<string, string> = {}): Response {

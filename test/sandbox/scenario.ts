@@ -1,6 +1,6 @@
 /** The scenario API under /__sandbox/: JSON endpoints that tests, benchmarks and the demo use to set the stage. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { BadRequestError, type Datamolino, describeConnection, type LogContext, NotFoundError } from './datamolino/app';
 import { folderConnection } from './datamolino/model';
 import { readBody, sendJson } from './http';
@@ -8,10 +8,10 @@ import { queryLog } from './log';
 import type { OAuthClient, ProviderFakes, ProviderId, RequestLog } from './providers/types';
 
 const providerId = z.enum(['xero', 'quickbooks', 'freeagent']);
-const folderId = z.coerce.number().int().positive();
+const folderId = z.coerce.number().check(z.int(), z.positive());
 
 const schemas = {
-  expire: z.object({ folderId, mode: z.enum(['revoked', 'refreshable']).default('revoked') }),
+  expire: z.object({ folderId, mode: z._default(z.enum(['revoked', 'refreshable']), 'revoked') }),
   revoke: z.object({ folderId }),
   role: z.discriminatedUnion('provider', [
     z.object({
@@ -28,33 +28,33 @@ const schemas = {
         'REMOVED',
       ]),
     }),
-    z.object({ provider: z.literal('freeagent'), email: z.email(), level: z.number().int().min(0).max(8) }),
+    z.object({ provider: z.literal('freeagent'), email: z.email(), level: z.int().check(z.minimum(0), z.maximum(8)) }),
     z.object({ provider: z.literal('quickbooks'), email: z.email(), admin: z.boolean() }),
   ]),
   fault: z.object({
     provider: z.enum(['xero', 'quickbooks', 'freeagent', 'datamolino']),
-    pathIncludes: z.string().optional(),
+    pathIncludes: z.optional(z.string()),
     kind: z.enum(['fail', '429', 'hang', 'malformed']),
-    status: z.number().int().min(400).max(599).optional(),
-    retryAfter: z.number().int().min(0).optional(),
-    count: z.number().int().positive().default(1),
+    status: z.optional(z.int().check(z.minimum(400), z.maximum(599))),
+    retryAfter: z.optional(z.int().check(z.minimum(0))),
+    count: z._default(z.int().check(z.positive()), 1),
   }),
   variant: z.object({ folderId, variant: z.enum(['standard', 'no-disconnect', 'disconnect-confirm', 'renamed-menu']) }),
   foldersBulk: z.object({
-    count: z.number().int().min(1).max(1000),
-    provider: providerId.default('xero'),
+    count: z.int().check(z.minimum(1), z.maximum(1000)),
+    provider: z._default(providerId, 'xero'),
     /** true = revoked (reconnect needed), or the expire mode. */
-    expired: z.union([z.boolean(), z.enum(['revoked', 'refreshable'])]).default(false),
+    expired: z._default(z.union([z.boolean(), z.enum(['revoked', 'refreshable'])]), false),
     /** Folder name (numbered when several); any text, markup included, as users can type it. */
-    name: z.string().min(1).max(300).optional(),
+    name: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
   }),
-  documentsBulk: z.object({ folderId, count: z.number().int().min(1).max(20_000) }),
+  documentsBulk: z.object({ folderId, count: z.int().check(z.minimum(1), z.maximum(20_000)) }),
   client: z.object({
     provider: providerId,
     client: z.object({
-      clientId: z.string().min(1),
-      clientSecret: z.string().optional(),
-      redirectUris: z.array(z.string().min(1)).min(1),
+      clientId: z.string().check(z.minLength(1)),
+      clientSecret: z.optional(z.string()),
+      redirectUris: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
     }),
   }),
 };
@@ -85,7 +85,7 @@ export const SCENARIO_SUMMARY = `Scenario API (JSON):
 export function createScenarioApi(deps: ScenarioDeps) {
   const { datamolino } = deps;
 
-  async function body<T extends z.ZodType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
+  async function body<T extends z.ZodMiniType>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
     const text = await readBody(req);
     let json: unknown = {};
     if (text.trim()) {

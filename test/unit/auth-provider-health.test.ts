@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { summarise } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
 import { applyObservation, BADGE_AMBER, BADGE_RED, badgeFor, type HealthMap } from '@/lib/health/model';
@@ -22,7 +22,7 @@ const XERO = PRODUCTION_ENDPOINTS.xero;
 /** A provider that answers GETs from a table and counts them. */
 function fakeApi(answers: Record<string, unknown>) {
   const calls: Array<{ url: string; headers?: Record<string, string> }> = [];
-  const get: ApiGet = async <T>(url: string, schema: z.ZodType<T>, headers?: Record<string, string>) => {
+  const get: ApiGet = async <T>(url: string, schema: z.ZodMiniType<T>, headers?: Record<string, string>) => {
     calls.push({ url, headers });
     if (!(url in answers)) throw new Error(`unexpected ${url}`);
     return schema.parse(answers[url]);

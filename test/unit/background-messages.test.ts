@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import browser from 'webextension-polyfill';
+import { type Browser, browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleMessage } from '@/lib/background/service';
 
@@ -9,10 +9,10 @@ describe('background messages', () => {
   beforeEach(() => fakeBrowser.reset());
 
   const fromPopup = () => ({ id: browser.runtime.id, url: EXTENSION_PAGE() });
-  const fromContent = (url = 'https://app.datamolino.com/en/folders/201') => ({
+  const fromContent = (url = 'https://app.datamolino.com/en/folders/201'): Browser.runtime.MessageSender => ({
     id: browser.runtime.id,
     url,
-    tab: { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false },
+    tab: { id: 7, index: 0, highlighted: false, active: true, pinned: false, incognito: false } as Browser.tabs.Tab,
   });
 
   it('answers the popup', async () => {

@@ -1,9 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import browser from 'webextension-polyfill';
+import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { FolderHealth, HealthMap } from '@/lib/health/model';
 import { newlyExpired, notificationFor, notifyNewlyExpired, STEADY_MS } from '@/lib/notify';
 import { preferencesItem } from '@/lib/storage';
+
+/** The promise form of the permissions API (Chrome's typings list the callback form first). */
+const permissions = browser.permissions as unknown as Record<
+  'contains' | 'request' | 'remove',
+  (p: unknown) => Promise<boolean>
+>;
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -61,7 +67,7 @@ describe('notifying', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('only when the user turned notifications on and granted the permission', async () => {
-    const contains = vi.spyOn(browser.permissions, 'contains').mockResolvedValue(true);
+    const contains = vi.spyOn(permissions, 'contains').mockResolvedValue(true);
     await notifyNewlyExpired(before, after);
     expect(create).not.toHaveBeenCalled();
 

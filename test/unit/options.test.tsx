@@ -1,11 +1,17 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import browser from 'webextension-polyfill';
+import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { auditCsv, csvCell, isAcceptableEndpoint, OptionsPage } from '@/components/OptionsPage';
 import type { BackgroundRequest } from '@/lib/messages';
 import { type AuditEntry, readPreferences, readProviderApps, readProviderSettings } from '@/lib/storage';
+
+/** The promise form of the permissions API (Chrome's typings list the callback form first). */
+const permissions = browser.permissions as unknown as Record<
+  'contains' | 'request' | 'remove',
+  (p: unknown) => Promise<boolean>
+>;
 
 const entry = (patch: Partial<AuditEntry>): AuditEntry => ({
   at: '2026-11-20T10:00:00.000Z',
@@ -33,7 +39,7 @@ beforeEach(() => {
     if (req.type === 'getAudit') return { ok: true, value: audit };
     return { ok: true, value: null };
   });
-  vi.spyOn(browser.permissions, 'contains').mockResolvedValue(false);
+  vi.spyOn(permissions, 'contains').mockResolvedValue(false);
 });
 
 afterEach(() => {
@@ -43,7 +49,7 @@ afterEach(() => {
 
 describe('notifications', () => {
   it('asks for the permission only when turned on, and stores the choice', async () => {
-    const request = vi.spyOn(browser.permissions, 'request').mockResolvedValue(true);
+    const request = vi.spyOn(permissions, 'request').mockResolvedValue(true);
     render(<OptionsPage />);
     const box = await screen.findByRole('checkbox', { name: 'Notify me when a folder’s connection expires' });
     await waitFor(() => expect((box as HTMLInputElement).disabled).toBe(false));
@@ -55,7 +61,7 @@ describe('notifications', () => {
   });
 
   it('stays off when the permission is refused', async () => {
-    vi.spyOn(browser.permissions, 'request').mockResolvedValue(false);
+    vi.spyOn(permissions, 'request').mockResolvedValue(false);
     render(<OptionsPage />);
     const box = await screen.findByRole('checkbox', { name: /Notify me/ });
     await waitFor(() => expect((box as HTMLInputElement).disabled).toBe(false));
@@ -66,8 +72,8 @@ describe('notifications', () => {
   });
 
   it('turning off gives the permission back', async () => {
-    vi.spyOn(browser.permissions, 'contains').mockResolvedValue(true);
-    const remove = vi.spyOn(browser.permissions, 'remove').mockResolvedValue(true);
+    vi.spyOn(permissions, 'contains').mockResolvedValue(true);
+    const remove = vi.spyOn(permissions, 'remove').mockResolvedValue(true);
     await browser.storage.local.set({ preferences: { notifications: true } });
     render(<OptionsPage />);
     const box = await screen.findByRole('checkbox', { name: /Notify me/ });

@@ -1,0 +1,168 @@
+/**
+ * Stored data across versions: the saved examples of each version (test/unit/fixtures/storage/v<N>.json, captured
+ * from the sandbox build after a fix, a page with an expired folder and a Xero connection) must read back through
+ * today's schemas, and the versioned item (lib/stored-item.ts) must migrate, protect newer data and clean up.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import {
+  auditItem,
+  batchItem,
+  flowsItem,
+  healthDigestItem,
+  healthItem,
+  ProviderAccessToken,
+  ProviderCallBudget,
+  ProviderConnection,
+  preferencesItem,
+  providerAppsItem,
+  providerConnectionItems,
+  providerRefreshTokenItems,
+  providerSettingsItem,
+  readAudit,
+  readFlows,
+  readHealth,
+  readHealthDigest,
+  readPreferences,
+  readProviderApps,
+  SealedRefreshToken,
+} from '@/lib/storage';
+import { defineItem, migrateValue } from '@/lib/stored-item';
+
+const FIXTURES = path.resolve(__dirname, 'fixtures/storage');
+const examples = readdirSync(FIXTURES)
+  .filter((f) => /^v\d+\.json$/.test(f))
+  .map((file) => ({
+    file,
+    data: JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as {
+      local: Record<string, unknown>;
+      session: Record<string, unknown>;
+    },
+  }));
+
+describe('saved examples of stored data', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    vi.spyOn(console, 'warn');
+  });
+
+  it('there is one for every version an item has had', () => {
+    const items = [
+      healthItem,
+      flowsItem,
+      auditItem,
+      batchItem,
+      preferencesItem,
+      healthDigestItem,
+      providerAppsItem,
+      providerSettingsItem,
+      ...Object.values(providerConnectionItems),
+      ...Object.values(providerRefreshTokenItems),
+    ];
+    const highest = Math.max(...items.map((item) => item.version));
+    for (let v = 1; v <= highest; v++) expect(examples.map((e) => e.file)).toContain(`v${v}.json`);
+  });
+
+  for (const { file, data } of examples) {
+    it(`${file}: every item reads back as stored data, none falls back to defaults`, async () => {
+      await fakeBrowser.storage.local.set(data.local);
+      await fakeBrowser.storage.session.set(data.session);
+
+      const health = await readHealth();
+      expect(Object.keys(health).length).toBeGreaterThan(0);
+      expect(Object.values(health).map((f) => f.name)).toContain('Northwind Traders');
+      const flows = await readFlows();
+      expect(Object.values(flows).some((f) => f.status === 'done')).toBe(true);
+      expect((await readAudit()).some((entry) => entry.action === 'menu:refresh')).toBe(true);
+      expect((await readHealthDigest())?.rows.length).toBeGreaterThan(0);
+      expect(await readPreferences()).toEqual({ notifications: true });
+      expect((await readProviderApps()).freeagent).toMatchObject({ mode: 'own-credentials' });
+      expect(console.warn).not.toHaveBeenCalled();
+
+      // The background's own items, checked where it reads them.
+      expect(ProviderConnection.safeParse(data.local['providerConnection:xero']).success).toBe(true);
+      expect(SealedRefreshToken.safeParse(data.local['providerRefreshToken:xero']).success).toBe(true);
+      expect(ProviderAccessToken.safeParse(data.session['providerAccessToken:xero']).success).toBe(true);
+      expect(ProviderCallBudget.safeParse(data.session['providerCalls:xero']).success).toBe(true);
+    });
+  }
+});
+
+describe('versioned items', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  const migrations = {
+    2: (v: unknown) => ({ names: [(v as { name: string }).name] }),
+    3: (v: unknown) => ({ ...(v as object), count: (v as { names: string[] }).names.length }),
+  };
+
+  it('migrateValue runs every step in order and refuses a gap', () => {
+    expect(migrateValue({ name: 'a' }, 1, 3, migrations)).toEqual({ names: ['a'], count: 1 });
+    expect(migrateValue({ names: ['a', 'b'] }, 2, 3, migrations)).toEqual({ names: ['a', 'b'], count: 2 });
+    expect(() => migrateValue({}, 1, 3, { 3: migrations[3] })).toThrow('No migration to version 2');
+    expect(migrateValue({ any: 1 }, 4, 3, migrations)).toBeUndefined();
+  });
+
+  it('an older value is migrated on first read and written back with its version', async () => {
+    await fakeBrowser.storage.local.set({ thing: { name: 'a' } }); // version 1: no meta
+    const item = defineItem<{ names: string[]; count: number } | null>('local:thing', {
+      fallback: null,
+      version: 3,
+      migrations,
+    });
+    expect(await item.getValue()).toEqual({ names: ['a'], count: 1 });
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({
+      thing: { names: ['a'], count: 1 },
+      thing$: { v: 3 },
+    });
+  });
+
+  it('a value written by a newer version is left alone: read as the fallback, never overwritten', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await fakeBrowser.storage.local.set({ thing: { future: true }, thing$: { v: 9 } });
+    const item = defineItem<{ names: string[] } | null>('local:thing', { fallback: null, version: 2, migrations });
+    expect(await item.getValue()).toBeNull();
+    await expect(item.setValue({ names: [] })).rejects.toThrow('newer version');
+    expect(await fakeBrowser.storage.local.get('thing')).toEqual({ thing: { future: true } });
+  });
+
+  it('a migration that throws keeps the stored value', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    await fakeBrowser.storage.local.set({ thing: 'not an object' });
+    const item = defineItem<unknown>('local:thing', {
+      fallback: null,
+      version: 2,
+      migrations: {
+        2: () => {
+          throw new Error('bad');
+        },
+      },
+    });
+    await item.getValue();
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({ thing: 'not an object' });
+  });
+
+  it('version 1 items write no meta; removeValue removes value and meta; watch reports changes', async () => {
+    const v1 = defineItem<number>('local:count', { fallback: 0 });
+    const seen: [number, number][] = [];
+    const unwatch = v1.watch((value, old) => seen.push([value, old]));
+    await v1.setValue(2);
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({ count: 2 });
+    await v1.removeValue();
+    expect(await v1.getValue()).toBe(0);
+    unwatch();
+    await v1.setValue(5);
+    expect(seen).toEqual([
+      [2, 0],
+      [0, 2],
+    ]);
+
+    const v2 = defineItem<number>('session:other', { fallback: 0, version: 2, migrations: { 2: (v) => v } });
+    await v2.setValue(1);
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({ other: 1, other$: { v: 2 } });
+    await v2.removeValue();
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+  });
+});
