@@ -40,6 +40,7 @@ import {
   readHealth,
 } from '../storage';
 import { handleBatchRequest, onFlowEnded, registerBatch } from './batch';
+import { forgetPages, rememberForgotten, repeatsForgotten } from './forgotten';
 import { isDatamolinoUrl } from './hosts';
 import { handleProviderRequest, providerStatuses, registerProviderBackground, resetProviders } from './providers';
 
@@ -78,6 +79,7 @@ const CONTENT_MAY: ReadonlySet<BackgroundRequest['type']> = new Set([
 ]);
 
 export async function handleMessage(message: unknown, sender: Browser.runtime.MessageSender): Promise<Reply<unknown>> {
+  const resetsAtArrival = resets;
   const kind = senderKind(sender);
   if (!kind)
     return { ok: false, error: 'Refused: messages are accepted only from Connection Doctor’s own pages and scripts.' };
@@ -92,7 +94,7 @@ export async function handleMessage(message: unknown, sender: Browser.runtime.Me
       case 'pageSeen':
         if (req.page.origin !== new URL(sender.url!).origin)
           return { ok: false, error: 'Refused: the page report names another site.' };
-        return { ok: true, value: await serial(() => pageSeen(tabId!, req.page)) };
+        return { ok: true, value: await serial(() => pageSeen(tabId!, req.page, resets !== resetsAtArrival)) };
       case 'getHealth':
         return { ok: true, value: await getHealth() };
       case 'startFix':
@@ -142,7 +144,9 @@ export async function updateBadge(map?: HealthMap) {
   await browser.action.setTitle({ title: badge.title });
 }
 
-async function pageSeen(tabId: number, page: PageSnapshot) {
+async function pageSeen(tabId: number, page: PageSnapshot, sentBeforeReset = false) {
+  // After "reset all data", what a page loaded before it reports again is not news (a fix started since still runs).
+  if (await repeatsForgotten(page, sentBeforeReset)) return { flow: (await flowForTab(tabId)) ?? null };
   await lastPageItem(tabId).setValue(page);
   const observations = observationsFromPage(page);
   if (observations.length) {
@@ -414,12 +418,25 @@ export function onTabRemoved(tabId: number) {
   });
 }
 
-/** Options → "Reset all data": provider tokens are revoked first, then everything stored is removed. */
+/** "Reset all data" done in this worker: a page report that reached it before the last one tells of before. */
+let resets = 0;
+
+/**
+ * Options → "Reset all data": provider tokens are revoked first, then everything stored is removed. Pages still open
+ * are remembered (lib/background/forgotten.ts) and their panels cleared: nothing from before may come back.
+ */
 async function resetAllData(): Promise<Reply<null>> {
   await resetProviders();
+  const flowTabs = new Set(Object.values(await readFlows()).map((f) => f.tabId));
+  const forgotten = await forgetPages(await browser.storage.session.get(null));
   await browser.storage.local.clear();
   await browser.storage.session.clear();
   await browser.alarms.clearAll();
+  await rememberForgotten(forgotten);
+  resets++;
+  // A tab showing a fix's progress or ending: that flow is gone (and is no longer re-announced).
+  for (const tabId of flowTabs)
+    await browser.tabs.sendMessage(tabId, { type: 'flowChanged', flow: null }).catch(() => undefined);
   await updateBadge({});
   return { ok: true, value: null };
 }

@@ -1,5 +1,5 @@
 /// <reference types="chrome" />
-import type { BrowserContext, Page } from '@playwright/test';
+import { inContentScript } from './content-world';
 import { expect, test } from './fixtures';
 import { SandboxApi } from './sandbox-api';
 
@@ -34,27 +34,6 @@ function malformedMessages(count: number): unknown[] {
     else out.push({ type: verbs[rnd(verbs.length)], provider: 'myob', kind: 'delete-everything', flow: 'format-disk' });
   }
   return out;
-}
-
-/** Runs `expression` inside our content script's isolated world on `page` (as if the content script sent it). */
-async function inContentScript(context: BrowserContext, page: Page, expression: string): Promise<unknown> {
-  const session = await context.newCDPSession(page);
-  const contexts: { id: number; name: string; auxData?: { type?: string } }[] = [];
-  session.on('Runtime.executionContextCreated', ({ context: c }) => contexts.push(c));
-  await session.send('Runtime.enable');
-  await expect
-    .poll(() => contexts.some((c) => c.auxData?.type === 'isolated' && c.name.includes('Connection Doctor')))
-    .toBe(true);
-  const world = contexts.find((c) => c.auxData?.type === 'isolated' && c.name.includes('Connection Doctor'))!;
-  const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
-    expression,
-    contextId: world.id,
-    awaitPromise: true,
-    returnByValue: true,
-  });
-  await session.detach();
-  if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
-  return result.value;
 }
 
 const STORAGE_SNAPSHOT = `chrome.storage.local.get(null).then((all) => JSON.stringify(Object.keys(all).sort().map((k) => [k, all[k]])))`;

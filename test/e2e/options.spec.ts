@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from '@playwright/test';
+import { inContentScript } from './content-world';
 import { expect, test } from './fixtures';
 import { FolderPage } from './pages';
 import { SandboxApi } from './sandbox-api';
@@ -14,12 +15,13 @@ async function openOptions(context: BrowserContext, extensionId: string): Promis
 }
 
 /** A real fix on a folder page, so the audit log has what the extension clicked. */
-async function refreshFolder201(page: Page, base: string) {
+async function refreshFolder201(page: Page, base: string): Promise<FolderPage> {
   await new SandboxApi(base).expire('201', 'refreshable');
   const folder = new FolderPage(page, base);
   await folder.open('201');
   await folder.fix.getByRole('button', { name: /^Fix/ }).click();
   await folder.expectOutcome('Xero connection fixed');
+  return folder;
 }
 
 test('audit log: every automated click listed, downloadable as CSV', async ({
@@ -50,7 +52,8 @@ test('reset all data: after a confirmation, folders, fixes and the audit log are
   extensionId,
   serviceWorker,
 }) => {
-  await refreshFolder201(page, sandbox.url);
+  // The folder's tab stays open on the page where the fix ended, with the ending in its panel.
+  const folder = await refreshFolder201(page, sandbox.url);
   const options = await openOptions(context, extensionId);
   await expect(options.getByRole('table', { name: 'Audit log' })).toContainText('Northwind Traders');
 
@@ -58,15 +61,44 @@ test('reset all data: after a confirmation, folders, fixes and the audit log are
   await options.getByRole('button', { name: 'Keep my data' }).click();
   await expect(options.getByRole('table', { name: 'Audit log' })).toBeVisible();
 
+  // What the tab last reported, with its page load's id: the tab says it again after the reset.
+  const lastReport = await serviceWorker.evaluate(async () => {
+    const session = await chrome.storage.session.get(null);
+    return Object.entries(session).find(([key]) => key.startsWith('lastPage:'))?.[1] as { loadId: string } | undefined;
+  });
+  expect(lastReport).toMatchObject({ folderId: '201', loadId: expect.any(String) });
+
   await options.getByRole('button', { name: 'Reset all data…' }).click();
   await options.getByRole('button', { name: 'Yes, reset everything' }).click();
   await expect(options.getByText('All data was removed and provider connections were revoked.')).toBeVisible();
   await expect(options.getByText(/Nothing yet/)).toBeVisible();
-  expect(await serviceWorker.evaluate(() => chrome.storage.local.get(['health', 'auditLog', 'flows']))).toEqual({});
+  // The tab no longer shows the forgotten fix.
+  await expect(folder.panel).toHaveCount(0);
 
+  // The tab's own settled report (1.5 s after its load) may land before or after the reset: one is sent here
+  // after it, for certain. A page loaded before the reset that shows nothing new brings nothing back.
+  const replay = { type: 'pageSeen', page: { ...lastReport, statusLoaded: true } };
+  expect(await inContentScript(context, page, `chrome.runtime.sendMessage(${JSON.stringify(replay)})`)).toEqual({
+    ok: true,
+    value: { flow: null },
+  });
+  expect(
+    await serviceWorker.evaluate(() => chrome.storage.local.get(['health', 'healthDigest', 'auditLog', 'flows'])),
+  ).toEqual({});
+  // Nothing left to re-announce the forgotten fix's ending to the tab.
+  expect((await serviceWorker.evaluate(() => chrome.alarms.getAll())).map((a) => a.name)).not.toContain('flow-watch');
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
   await expect(popup.getByText('No folders seen yet.')).toBeVisible();
+  await expect(folder.panel).toHaveCount(0);
+
+  // What the tab shows afterwards counts: the folder opened again is seen again.
+  await folder.open('201');
+  await expect
+    .poll(() => serviceWorker.evaluate(() => chrome.storage.local.get('health')))
+    .toEqual({ health: { [`${sandbox.url}|201`]: expect.objectContaining({ name: 'Northwind Traders' }) } });
+  await popup.reload();
+  await expect(popup.getByText('Northwind Traders')).toBeVisible();
 });
 
 test('provider apps and the check interval are kept', async ({ context, extensionId }) => {
