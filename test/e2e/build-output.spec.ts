@@ -39,6 +39,18 @@ test('the production build runs only on Datamolino and names no loopback origin 
   }
 });
 
+/** The policy the manifest must declare (wxt.config.ts), written out here as the specification. */
+const EXTENSION_PAGES_CSP =
+  "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+test('every build declares the strict CSP for its pages', () => {
+  // (The Firefox build is checked by test/firefox/addons-linter.test.ts, which runs after it is built.)
+  for (const dir of [PRODUCTION, SANDBOX]) {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.content_security_policy?.extension_pages, dir).toBe(EXTENSION_PAGES_CSP);
+  }
+});
+
 test('the sandbox build also runs on loopback (any port)', () => {
   const manifest = JSON.parse(readFileSync(path.join(SANDBOX, 'manifest.json'), 'utf8'));
   expect(manifest.content_scripts[0].matches).toEqual(

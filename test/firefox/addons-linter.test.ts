@@ -59,3 +59,10 @@ describe.each(TARGETS)('addons-linter on %s', (_label, target) => {
     expect(result.summary.errors).toBe(0);
   });
 });
+
+it('the Firefox build declares the same strict CSP for its pages as the Chrome builds', () => {
+  const manifest = JSON.parse(readFileSync(path.resolve('.output/firefox-mv3/manifest.json'), 'utf8'));
+  expect(manifest.content_security_policy?.extension_pages).toBe(
+    "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+  );
+});
