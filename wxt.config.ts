@@ -36,7 +36,10 @@ export default defineConfig({
   imports: false,
   vite: () => ({
     plugins: [preact()],
-    build: process.env.BUILD_SOURCEMAP ? { sourcemap: true } : {},
+    build: {
+      ...(process.env.BUILD_SOURCEMAP ? { sourcemap: true } : {}),
+      rolldownOptions: { treeshake: { manualPureFunctions: ['z'] } },
+    },
     define: {
       __SANDBOX_ORIGIN__: JSON.stringify(`http://127.0.0.1:${SANDBOX_PORT}`),
     },
