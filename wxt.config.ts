@@ -36,10 +36,9 @@ export default defineConfig({
   imports: false,
   vite: () => ({
     plugins: [preact()],
-    build: {
-      ...(process.env.BUILD_SOURCEMAP ? { sourcemap: true } : {}),
-      rolldownOptions: { treeshake: { manualPureFunctions: ['z'] } },
-    },
+    // Not `treeshake.manualPureFunctions: ['z']`: it matches every function called `z` in every module, minified
+    // Preact's diff among them, whose calls were then dropped (the popup and options page rendered nothing).
+    build: process.env.BUILD_SOURCEMAP ? { sourcemap: true } : {},
     define: {
       __SANDBOX_ORIGIN__: JSON.stringify(`http://127.0.0.1:${SANDBOX_PORT}`),
     },
