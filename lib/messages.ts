@@ -5,6 +5,7 @@
 import * as z from 'zod/mini';
 import { ActionResult, PageAction, PageSnapshot } from './datamolino/snapshot';
 import { describeIssue } from './zod-issues';
+import { int } from './zod-lean';
 
 export const FlowKind = z.enum(['fix', 'refresh', 'reconnect', 'retry-exports', 'draft-test']);
 export type FlowKind = z.infer<typeof FlowKind>;
@@ -28,7 +29,7 @@ export const BatchStatus = z.object({
   origin: z.optional(z.string()),
   account: z.optional(z.string()),
   /** The one tab the batch works in. */
-  tabId: z.optional(z.int()),
+  tabId: z.optional(int()),
   startedAt: z.string(),
   updatedAt: z.string(),
   /** When the current folder's visit began (ms since epoch): paces the scan and times out a page that never loads. */
@@ -138,8 +139,8 @@ export const ProviderStatus = z.object({
 });
 export type ProviderStatus = z.infer<typeof ProviderStatus>;
 
-/** Messages to the background. */
-export const BackgroundRequest = z.discriminatedUnion('type', [
+/** Messages to the background, one schema per `type` (parseBackgroundRequest picks the one to check with). */
+const BACKGROUND_REQUESTS = [
   /** Content script: what the page shows now (sent on load and whenever it changes). */
   z.object({ type: z.literal('pageSeen'), page: PageSnapshot }),
   z.object({ type: z.literal('getHealth') }),
@@ -175,8 +176,8 @@ export const BackgroundRequest = z.discriminatedUnion('type', [
   // Options page.
   z.object({ type: z.literal('getAudit') }),
   z.object({ type: z.literal('resetAllData') }),
-]);
-export type BackgroundRequest = z.infer<typeof BackgroundRequest>;
+];
+export type BackgroundRequest = z.infer<(typeof BACKGROUND_REQUESTS)[number]>;
 export type RequestOf<T extends BackgroundRequest['type']> = Extract<BackgroundRequest, { type: T }>;
 
 /** Messages to a content script. */
@@ -204,4 +205,20 @@ export function describeZodError(error: z.core.$ZodError): string {
 export function parseRequest<T>(schema: z.ZodMiniType<T>, message: unknown): Reply<T> {
   const result = schema.safeParse(message);
   return result.success ? { ok: true, value: result.data } : { ok: false, error: describeZodError(result.error) };
+}
+
+/**
+ * Parses a message to the background; a refusal names what was wrong. Does what z.discriminatedUnion('type', …)
+ * would, with the same refusals, without that class in the background bundle (about 0.4 KB gzip; the bundle is
+ * held to a size budget).
+ */
+export function parseBackgroundRequest(message: unknown): Reply<BackgroundRequest> {
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return { ok: false, error: 'Invalid message: expected object' };
+  const { type } = message as { type?: unknown };
+  const schema: z.ZodMiniType<BackgroundRequest> | undefined = BACKGROUND_REQUESTS.find(
+    (option) => option.shape.type.def.values[0] === type,
+  );
+  if (!schema) return { ok: false, error: 'Invalid message at type: unknown type' };
+  return parseRequest(schema, message);
 }

@@ -6,9 +6,11 @@ import { type Browser, browser } from 'wxt/browser';
 import { describeState, type FolderHealth, type HealthMap } from './health/model';
 import { readPreferences } from './storage';
 
-/** A red round "!" (48×48 PNG): Chrome needs an icon for a basic notification. */
-const ICON =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAYAAABXAvmHAAAArUlEQVR42u3a0Q2AIAwEUMZh/yFcSxdQArZHucs18dt7GlRaW3MJ1dX7PXNQhj4OEw1eBskOvhWCDg9D7AoOgVSFT0FUhw8j/p7wq7YCIlcsG7CMiN5yBGAJQQ3IWHQowBSCGpD12EMChggDKgGZb0404BVhgAEGGGCAAdQAfwudsMmnBzAg9LeU7kqcAKBvbEm0FiUA9O11iQGHxIhJZsgnMWaVGXTL/GrgCtYDqBGW4MJ+hnIAAAAASUVORK5CYII=';
+/**
+ * A red round "!" (48×48 PNG in public/): Chrome needs an icon for a basic notification. A file rather than a data:
+ * URL, whose base64 would cost the background bundle about 0.3 KB gzip (it is held to a size budget).
+ */
+const ICON_PATH = '/notification-icon.png';
 
 /** The notification's id names the folder page that a click opens. */
 const ID_PREFIX = 'expired:';
@@ -57,7 +59,7 @@ export async function notifyNewlyExpired(before: HealthMap, after: HealthMap): P
   const { title, message } = notificationFor(folders, new Date());
   await browser.notifications.create(`${ID_PREFIX}${folders[0]!.url}`, {
     type: 'basic',
-    iconUrl: ICON,
+    iconUrl: browser.runtime.getURL(ICON_PATH),
     title,
     message,
   });

@@ -10,6 +10,7 @@ import { Flow } from './fix/flow';
 import { FolderHealth } from './health/model';
 import { BatchStatus, ProviderAppMode } from './messages';
 import { defineItem } from './stored-item';
+import { int, stringRecord } from './zod-lean';
 
 export const AuditEntry = z.object({
   at: z.string(),
@@ -26,8 +27,8 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AUDIT_LIMIT = 5000;
 
-const HealthMapSchema = z.record(z.string(), FolderHealth);
-const FlowMapSchema = z.record(z.string(), Flow);
+const HealthMapSchema = stringRecord(FolderHealth);
+const FlowMapSchema = stringRecord(Flow);
 const AuditSchema = z.array(AuditEntry);
 
 /** Folder health by folder key. */
@@ -175,7 +176,7 @@ export const ProviderConnection = z.object({
   lastUsedAt: z.optional(z.string()),
   problem: z.optional(z.object({ kind: z.string(), message: z.string(), detail: z.optional(z.string()) })),
   /** Checks that failed in a row (for the backoff). */
-  failures: z._default(z.int().check(z.minimum(0)), 0),
+  failures: z._default(int().check(z.minimum(0)), 0),
   nextCheckNotBefore: z.optional(z.string()),
 });
 export type ProviderConnection = z.infer<typeof ProviderConnection>;
@@ -210,6 +211,12 @@ export const providerAccessTokenItems = perProvider((p) =>
 );
 export const providerRefreshLeaseItems = perProvider((p) =>
   defineItem<RefreshLease | null>(`session:providerRefreshLease:${p}`, { fallback: null }),
+);
+/** A connect under way: `owner` is the worker instance that opened the consent page (lib/background/providers.ts). */
+export const ProviderConnectAttempt = z.object({ owner: z.string(), since: z.number() });
+export type ProviderConnectAttempt = z.infer<typeof ProviderConnectAttempt>;
+export const providerConnectAttemptItems = perProvider((p) =>
+  defineItem<ProviderConnectAttempt | null>(`session:providerConnectAttempt:${p}`, { fallback: null }),
 );
 export const providerCallBudgetItems = perProvider((p) =>
   defineItem<ProviderCallBudget | null>(`session:providerCalls:${p}`, { fallback: null }),

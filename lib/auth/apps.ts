@@ -5,6 +5,7 @@
  * token-exchange endpoint that adds the secret (lib/token-exchange).
  */
 import type { ProviderAppMode, ProviderId } from '../messages';
+import { PROVIDER_LABELS } from '../providers/endpoints';
 import { type ProviderAppSettings, readProviderApps } from '../storage';
 
 export type ProviderApp =
@@ -56,7 +57,7 @@ export function resolveApp(
   }
   const own = settings[provider];
   const clientId = own.clientId.trim() || builtIn.clientIds[provider];
-  const label = provider === 'quickbooks' ? 'QuickBooks' : 'FreeAgent';
+  const label = PROVIDER_LABELS[provider];
   if (own.mode === 'own-credentials') {
     const clientSecret = own.clientSecret.trim();
     if (!own.clientId.trim() || !clientSecret)

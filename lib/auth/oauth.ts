@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { ProviderId } from '../messages';
-import { providerEndpoints, providerScopes, toSandboxUrl } from '../providers/endpoints';
+import { PROVIDER_LABELS, providerEndpoints, providerScopes, toSandboxUrl } from '../providers/endpoints';
 import { classifyNetworkError, classifyProviderError, type ProviderError, readBodyCapped } from '../providers/errors';
 import { type IdTokenClaims, IdTokenClaimsSchema } from '../providers/oauth';
 import type { ProviderApp } from './apps';
@@ -270,7 +270,7 @@ export async function callError(provider: ProviderId, response: Response): Promi
 }
 
 function consentError(provider: ProviderId, error: unknown): ProviderCallError {
-  const name = provider === 'xero' ? 'Xero' : provider === 'quickbooks' ? 'QuickBooks' : 'FreeAgent';
+  const name = PROVIDER_LABELS[provider];
   if (error instanceof oauth.AuthorizationResponseError) {
     const why = error.error_description ?? error.error;
     return new ProviderCallError(

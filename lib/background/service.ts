@@ -19,13 +19,7 @@ import {
   sortByUrgency,
 } from '../health/model';
 import { observationsFromPage } from '../health/observe';
-import {
-  type BackgroundRequest,
-  type FlowKind,
-  parseRequest,
-  type Reply,
-  BackgroundRequest as RequestSchema,
-} from '../messages';
+import { type BackgroundRequest, type FlowKind, parseBackgroundRequest, type Reply } from '../messages';
 import { notifyNewlyExpired, registerNotifications } from '../notify';
 import { mergeProviderBadge } from '../providers/health';
 import {
@@ -83,7 +77,7 @@ export async function handleMessage(message: unknown, sender: Browser.runtime.Me
   const kind = senderKind(sender);
   if (!kind)
     return { ok: false, error: 'Refused: messages are accepted only from Connection Doctor’s own pages and scripts.' };
-  const parsed = parseRequest(RequestSchema, message);
+  const parsed = parseBackgroundRequest(message);
   if (!parsed.ok) return parsed;
   const req = parsed.value;
   if (kind === 'content' && !CONTENT_MAY.has(req.type))

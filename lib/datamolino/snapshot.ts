@@ -3,6 +3,7 @@
  * decide from it (lib/fix/). Nothing here touches the DOM.
  */
 import * as z from 'zod/mini';
+import { stringRecord } from '../zod-lean';
 
 export const ProviderName = z.enum(['xero', 'quickbooks', 'freeagent', 'unknown']);
 
@@ -62,7 +63,10 @@ export const PageSnapshot = z.object({
    * Links to the documents this page shows a problem for (id → URL), so a flow can open them without guessing URL
    * patterns. Not every document link: a folder page may list thousands.
    */
-  documentUrls: z.record(id, z.string().check(z.maxLength(2000))),
+  documentUrls: stringRecord(z.string().check(z.maxLength(2000))).check(
+    // Its keys are document ids: checked here, as stringRecord checks only the values.
+    z.refine((urls) => Object.keys(urls).every((key) => id.safeParse(key).success), 'a document id is too long'),
+  ),
   /** Link to the folder's own page, when the page has one (breadcrumb, header). */
   folderUrl: z.optional(z.string().check(z.maxLength(2000))),
   /** Last successful export mentioned on the page (ISO), if any. */

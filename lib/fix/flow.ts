@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { MenuInspection, ProviderName } from '../datamolino/snapshot';
 import { FlowKind } from '../messages';
+import { int, stringRecord } from '../zod-lean';
 
 export const StepState = z.enum(['pending', 'active', 'done', 'failed']);
 
@@ -27,7 +28,7 @@ export const Flow = z.object({
   folderName: z.string(),
   folderUrl: z.string(),
   provider: ProviderName,
-  tabId: z.int(),
+  tabId: int(),
   status: FlowStatus,
   /** What the flow waits for when status is 'waiting'. */
   waitingFor: z.optional(z.enum(['confirm', 'consent', 'page'])),
@@ -41,15 +42,15 @@ export const Flow = z.object({
   pending: z.optional(z.object({ key: z.string(), loadId: z.string(), at: z.number(), attempts: z.number() })),
   ctx: z.object({
     failedDocs: z.optional(z.array(z.string())),
-    docUrls: z._default(z.record(z.string(), z.string()), {}),
-    retried: z._default(z.record(z.string(), z.enum(['exported', 'failed', 'skipped'])), {}),
-    exportClicked: z._default(z.record(z.string(), z.boolean()), {}),
+    docUrls: z._default(stringRecord(z.string()), {}),
+    retried: z._default(stringRecord(z.enum(['exported', 'failed', 'skipped'])), {}),
+    exportClicked: z._default(stringRecord(z.boolean()), {}),
     docId: z.optional(z.string()),
     draftResult: z.optional(z.enum(['exported', 'failed'])),
     connectAs: z.optional(z.enum(['practice', 'company'])),
     menu: z.optional(MenuInspection),
     siblings: z._default(z.array(z.object({ folderId: z.string(), name: z.string(), url: z.string() })), []),
-    siblingsChecked: z._default(z.record(z.string(), z.boolean()), {}),
+    siblingsChecked: z._default(stringRecord(z.boolean()), {}),
     syncWaitStartedAt: z.optional(z.number()),
     /** Keys of the actions sent so far (a step may need to know its click happened on an earlier page). */
     sent: z._default(z.array(z.string()), []),

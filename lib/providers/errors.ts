@@ -3,10 +3,10 @@
  * user can read. Never throws: bodies may be HTML, truncated, empty, huge or of the wrong content type.
  */
 import { PROVIDER_LABELS, type ProviderId } from './endpoints';
-import { FreeAgentErrorSchema } from './freeagent';
+import { readFreeAgentErrors } from './freeagent';
 import { type OAuthError, OAuthErrorSchema } from './oauth';
 import { findQuickBooksFault, type QuickBooksFault } from './quickbooks';
-import { XeroProblemSchema } from './xero';
+import { readXeroProblem } from './xero';
 
 export type ProviderErrorKind =
   | 'expired' // the access token is not accepted: refresh, then reconnect if that fails
@@ -129,8 +129,7 @@ export async function readBodyCapped(response: Response, maxChars: number = MAX_
 
 function classifyXero(status: number, body: string, json: unknown): ProviderError {
   const name = 'Xero';
-  const parsed = XeroProblemSchema.safeParse(json);
-  const problem = parsed.success ? parsed.data : undefined;
+  const problem = readXeroProblem(json);
   const words = [problem?.title, problem?.detail, problem?.message].filter(Boolean).join(' ');
   const detail = clip(`HTTP ${status}${words ? `: ${words}` : ''}`);
 
@@ -166,8 +165,8 @@ function classifyXero(status: number, body: string, json: unknown): ProviderErro
 }
 
 function classifyFreeAgent(status: number, json: unknown): ProviderError | undefined {
-  const parsed = FreeAgentErrorSchema.safeParse(json);
-  const detail = clip(`HTTP ${status}${parsed.success ? `: ${parsed.data.join('; ')}` : ''}`);
+  const messages = readFreeAgentErrors(json);
+  const detail = clip(`HTTP ${status}${messages ? `: ${messages.join('; ')}` : ''}`);
   if (status === 403) {
     return {
       kind: 'permission',
@@ -311,12 +310,12 @@ function unknown(name: string, status: number, detail: string): ProviderError {
 }
 
 function summary(status: number, json: unknown): string {
-  const problem = XeroProblemSchema.safeParse(json);
-  const freeAgent = FreeAgentErrorSchema.safeParse(json);
-  const words = problem.success
-    ? [problem.data.title, problem.data.detail, problem.data.message].filter(Boolean).join(' ')
-    : freeAgent.success
-      ? freeAgent.data.join('; ')
+  const problem = readXeroProblem(json);
+  const freeAgent = readFreeAgentErrors(json);
+  const words = problem
+    ? [problem.title, problem.detail, problem.message].filter(Boolean).join(' ')
+    : freeAgent
+      ? freeAgent.join('; ')
       : '';
   return clip(`HTTP ${status}${words ? `: ${words}` : ''}`);
 }

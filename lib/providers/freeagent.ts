@@ -1,5 +1,6 @@
 /** FreeAgent responses we read. Every FreeAgent API call needs a User-Agent header. */
 import * as z from 'zod/mini';
+import { int } from '../zod-lean';
 import { TokenResponseSchema } from './oauth';
 
 /** GET {api}/company */
@@ -22,7 +23,7 @@ export const FreeAgentUserResponseSchema = z.object({
     first_name: z.optional(z.string()),
     last_name: z.optional(z.string()),
     role: z.optional(z.string()),
-    permission_level: z.int().check(z.minimum(0), z.maximum(8)),
+    permission_level: int().check(z.minimum(0), z.maximum(8)),
   }),
 });
 export type FreeAgentUser = z.infer<typeof FreeAgentUserResponseSchema>['user'];
@@ -36,7 +37,14 @@ export const FreeAgentTokenResponseSchema = z.extend(TokenResponseSchema, {
 const ErrorMessage = z.object({ message: z.string() });
 
 /** `{"errors":{"error":{"message":"…"}}}` (auth) or `{"errors":[{"message":"…"}]}` (validation). */
-export const FreeAgentErrorSchema = z.pipe(
-  z.object({ errors: z.union([z.object({ error: ErrorMessage }), z.array(ErrorMessage).check(z.minLength(1))]) }),
-  z.transform(({ errors }) => (Array.isArray(errors) ? errors.map((e) => e.message) : [errors.error.message])),
-);
+const FreeAgentErrorSchema = z.object({
+  errors: z.union([z.object({ error: ErrorMessage }), z.array(ErrorMessage).check(z.minLength(1))]),
+});
+
+/** The messages of a FreeAgent error body, or undefined when the body is not one. */
+export function readFreeAgentErrors(json: unknown): string[] | undefined {
+  const parsed = FreeAgentErrorSchema.safeParse(json);
+  if (!parsed.success) return undefined;
+  const { errors } = parsed.data;
+  return Array.isArray(errors) ? errors.map((e) => e.message) : [errors.error.message];
+}

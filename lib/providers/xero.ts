@@ -1,16 +1,23 @@
 /** Xero responses we read. Field names and the role enum follow xero-node, the reference for Xero's wire format. */
-// Deep import of one generated model file: it has no imports of its own, whereas the package root pulls in
-// axios and openid-client (Node-only).
-import { User } from 'xero-node/dist/gen/model/accounting/user.js';
+// A type from one generated model file (the package root pulls in axios and openid-client, Node-only). Types only:
+// importing the value would ship the model's attribute map in the background bundle for the sake of eight names.
+import type { User } from 'xero-node/dist/gen/model/accounting/user.js';
 import * as z from 'zod/mini';
 import { TokenResponseSchema } from './oauth';
 
 /** Xero's OrganisationRole values: READONLY, INVOICEONLY, STANDARD, FINANCIALADVISER, MANAGEDCLIENT, … */
 export type XeroRole = keyof typeof User.OrganisationRoleEnum;
-// The generated enum's runtime values are its member names (strings), so the values are the roles.
-export const XERO_ROLES = Object.values(User.OrganisationRoleEnum).filter(
-  (value): value is XeroRole => typeof value === 'string',
-) as [XeroRole, ...XeroRole[]];
+/** Every XeroRole (test/unit/providers-schemas.test.ts checks the list against xero-node's enum). */
+export const XERO_ROLES = [
+  'READONLY',
+  'INVOICEONLY',
+  'STANDARD',
+  'FINANCIALADVISER',
+  'MANAGEDCLIENT',
+  'CASHBOOKCLIENT',
+  'UNKNOWN',
+  'REMOVED',
+] as const satisfies readonly XeroRole[];
 
 /** GET https://api.xero.com/connections */
 export const XeroConnectionSchema = z.object({
@@ -64,19 +71,23 @@ export const XeroTokenResponseSchema = z.extend(TokenResponseSchema, {
   refresh_token: z.string().check(z.minLength(1)),
 });
 
-/** Problem-details error body. Xero writes the keys capitalised (Detail) or not (detail), depending on the API. */
-const optionalText = z.catch(z.nullish(z.string()), undefined);
-export const XeroProblemSchema = z.pipe(
-  z.object({
-    Title: optionalText,
-    Detail: optionalText,
-    title: optionalText,
-    detail: optionalText,
-    Message: optionalText, // validation errors (400) carry Message instead
-  }),
-  z.transform((p) => ({
-    title: p.Title ?? p.title ?? undefined,
-    detail: p.Detail ?? p.detail ?? undefined,
-    message: p.Message ?? undefined,
-  })),
-);
+/** What a Xero error body says, in its own words. */
+export interface XeroProblem {
+  title?: string;
+  detail?: string;
+  message?: string;
+}
+
+/**
+ * A problem-details error body, or undefined when the body is not a JSON object. Xero writes the keys capitalised
+ * (Detail) or not (detail), depending on the API; validation errors (400) carry Message instead. A value that is
+ * not a string counts as absent.
+ */
+export function readXeroProblem(json: unknown): XeroProblem | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const text = (key: string) => {
+    const value = (json as Record<string, unknown>)[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return { title: text('Title') ?? text('title'), detail: text('Detail') ?? text('detail'), message: text('Message') };
+}

@@ -55,6 +55,26 @@ describe('background messages', () => {
     expect(await browser.storage.local.get(null)).toEqual({});
   });
 
+  it('says where a malformed message is wrong', async () => {
+    const refusal = async (message: unknown) => {
+      const reply = await handleMessage(message, fromPopup());
+      return reply.ok ? undefined : reply.error;
+    };
+    expect(await refusal(null)).toBe('Invalid message: expected object');
+    expect(await refusal(['getHealth'])).toBe('Invalid message: expected object');
+    expect(await refusal({})).toBe('Invalid message at type: unknown type');
+    expect(await refusal({ type: 'nope' })).toBe('Invalid message at type: unknown type');
+    expect(await refusal({ type: 'startFix', origin: 1, folderId: '1', flow: 'fix' })).toBe(
+      'Invalid message at origin: expected string',
+    );
+    expect(await refusal({ type: 'dismissFlow', flowId: 'x'.repeat(65) })).toBe(
+      'Invalid message at flowId: too long (at most 64 characters)',
+    );
+    expect(await refusal({ type: 'answerFlow', flowId: 'x', answer: 'maybe' })).toBe(
+      'Invalid message at answer: expected one of "confirm", "cancel"',
+    );
+  });
+
   it('refuses a page report that names another site than the page it came from', async () => {
     const reply = await handleMessage(
       {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
@@ -82,5 +83,15 @@ describe('notifying', () => {
       'expired:https://app.datamolino.com/en/folders/1',
       expect.objectContaining({ type: 'basic', title: 'Folder 1: connection expired' }),
     );
+  });
+
+  it('shows the icon packaged with the extension', async () => {
+    vi.spyOn(permissions, 'contains').mockResolvedValue(true);
+    await preferencesItem.setValue({ notifications: true });
+    await notifyNewlyExpired(before, after);
+    const { iconUrl } = create.mock.calls[0]![1] as { iconUrl: string };
+    expect(iconUrl).toBe(browser.runtime.getURL('/notification-icon.png'));
+    // WXT copies public/ into the build as it is.
+    expect(existsSync('public/notification-icon.png')).toBe(true);
   });
 });
