@@ -24,6 +24,7 @@ import {
   refreshAccessToken,
   storeTokens,
   usableAccessToken,
+  WORKER_INSTANCE,
 } from '../auth/vault';
 import { setKnownXeroUser } from '../fix/engine';
 import type { FolderHealth } from '../health/model';
@@ -44,6 +45,7 @@ import {
   ProviderCallBudget,
   ProviderConnection,
   providerCallBudgetItems,
+  providerConnectAttemptItems,
   providerConnectionItems,
   readHealth,
   readProviderSettings,
@@ -130,7 +132,7 @@ export async function providerStatuses(folders?: readonly FolderHealth[]): Promi
   return Promise.all(
     PROVIDER_IDS.map(async (provider) => {
       const resolved = await currentApp(provider);
-      return providerStatus({
+      const status = providerStatus({
         provider,
         connection: await readConnection(provider),
         app:
@@ -141,6 +143,11 @@ export async function providerStatuses(folders?: readonly FolderHealth[]): Promi
         checking: checking.has(provider),
         now,
       });
+      // A connect whose worker was stopped before it saved anything: say so, and what to do.
+      const attempt = await providerConnectAttemptItems[provider].getValue();
+      if (status.connected || !attempt || attempt.owner === WORKER_INSTANCE) return status;
+      const message = `Connecting to ${PROVIDER_LABELS[provider]} was interrupted before it finished (the browser stopped Connection Doctor in the background), so nothing was saved. Connect again.`;
+      return { ...status, problem: { kind: 'interrupted', message } };
     }),
   );
 }
@@ -174,24 +181,42 @@ async function rememberXeroUser() {
 // ---- Connect and disconnect ------------------------------------------------------------------------------------
 
 async function connect(provider: ProviderId): Promise<Reply<ProviderStatus[]>> {
-  const name = PROVIDER_LABELS[provider];
   const resolved = await currentApp(provider);
   if (!('app' in resolved)) return { ok: false, error: resolved.missing };
-  const { app } = resolved;
+  // Marked until the connection is saved: a worker stopped meanwhile (consent page open, code being exchanged) loses
+  // the answer for good, and the status then says so rather than a bare "not connected" (see providerStatuses).
+  const attempt = providerConnectAttemptItems[provider];
+  await attempt.setValue({ owner: WORKER_INSTANCE, since: Date.now() });
+  let error: string | undefined;
+  try {
+    error = await authorise(provider, resolved.app);
+  } finally {
+    await attempt.removeValue();
+  }
+  if (error) return { ok: false, error };
+  await browser.alarms.clear(RETRY_ALARM_PREFIX + provider);
+  await scheduleChecks(); // "Reset all data" clears every alarm
+  await checkProvider(provider, 'connect');
+  return { ok: true, value: await providerStatuses() };
+}
+
+/** Consent, code exchange, tokens and connection saved. Returns what went wrong, in plain words. */
+async function authorise(provider: ProviderId, app: ProviderApp): Promise<string | undefined> {
+  const name = PROVIDER_LABELS[provider];
   const redirectUri = browser.identity.getRedirectURL(provider);
   const { url, pending } = await authorizationRequest(provider, app, redirectUri);
   let callback: string | undefined;
   try {
     callback = await browser.identity.launchWebAuthFlow({ url, interactive: true });
   } catch (error) {
-    return { ok: false, error: `${name} sign-in did not finish: ${(error as Error).message}` };
+    return `${name} sign-in did not finish: ${(error as Error).message}`;
   }
-  if (!callback) return { ok: false, error: `${name} sign-in did not finish.` };
+  if (!callback) return `${name} sign-in did not finish.`;
   let result: Awaited<ReturnType<typeof exchangeCode>>;
   try {
     result = await exchangeCode(provider, app, redirectUri, callback, pending, fetchImpl);
   } catch (error) {
-    return { ok: false, error: error instanceof ProviderCallError ? error.message : String(error) };
+    return error instanceof ProviderCallError ? error.message : String(error);
   }
   const { tokens, params } = result;
   const previous = await readConnection(provider);
@@ -212,10 +237,7 @@ async function connect(provider: ProviderId): Promise<Reply<ProviderStatus[]>> {
     user: { email: claims?.email, name: fullName },
     failures: 0,
   });
-  await browser.alarms.clear(RETRY_ALARM_PREFIX + provider);
-  await scheduleChecks(); // "Reset all data" clears every alarm
-  await checkProvider(provider, 'connect');
-  return { ok: true, value: await providerStatuses() };
+  return undefined;
 }
 
 async function disconnect(provider: ProviderId) {

@@ -10,7 +10,7 @@ import type { XeroRole } from '../providers/xero';
 import type { Flow, Outcome } from './flow';
 import { FLOWS, manualSteps } from './steps';
 
-/** An action without visible effect after this long is sent again (at most MAX_ATTEMPTS times). */
+/** An action without visible effect after this long is sent again (at most MAX_ATTEMPTS times in a flow). */
 export const ACTION_TIMEOUT_MS = 20_000;
 export const MAX_ATTEMPTS = 3;
 
@@ -89,8 +89,17 @@ export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
     const key = decision.key ?? step.id;
     const pending = flow.pending?.key === key ? flow.pending : undefined;
     if (pending && pending.loadId === page.loadId && now - pending.at < ACTION_TIMEOUT_MS) return { flow };
+    // An Export the page has not answered yet (no new page since the click) may still be on its way to the provider:
+    // clicking again could export the document twice. Wait as long as other actions get in all, then stop.
+    if (pending && pending.loadId === page.loadId && decision.act.op === 'export') {
+      if (now - pending.at < MAX_ATTEMPTS * ACTION_TIMEOUT_MS) return { flow };
+      return { flow: finish(flow, 'failed', exportNotAnswered(flow, key)) };
+    }
     const attempts = (pending?.attempts ?? 0) + 1;
-    if (attempts > MAX_ATTEMPTS)
+    // Also counted across the flow: an action whose page goes wrong (an error page, so back to the folder, so the
+    // action again) must not alternate with the way back for ever.
+    const sends = flow.ctx.sent.filter((k) => k === key).length;
+    if (attempts > MAX_ATTEMPTS || sends >= MAX_ATTEMPTS)
       return {
         flow: finish(flow, 'failed', {
           ok: false,
@@ -101,12 +110,24 @@ export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
         }),
       };
     flow.pending = { key, loadId: page.loadId, at: now, attempts };
-    if (!flow.ctx.sent.includes(key)) flow.ctx.sent.push(key);
+    flow.ctx.sent.push(key);
     if (decision.act.op === 'export' && key.startsWith('export:'))
       flow.ctx.exportClicked[key.slice('export:'.length)] = true;
     return { flow, action: decision.act };
   }
   return { flow: finish(flow, 'done', summarise(flow)) };
+}
+
+/** The Export click had no answer from Datamolino: the document's state is unknown, so nothing is clicked again. */
+function exportNotAnswered(flow: Flow, key: string): Outcome {
+  const doc = key.startsWith('export:') ? ` ${key.slice('export:'.length)}` : '';
+  return {
+    ok: false,
+    title: 'Datamolino did not answer the Export',
+    detail: `Connection Doctor clicked Export on document${doc} and Datamolino has not answered within ${(MAX_ATTEMPTS * ACTION_TIMEOUT_MS) / 1000} s. It may still be exporting it, so Export was not clicked again (that could export the document twice). Check the document in Datamolino before exporting it again.`,
+    next: [],
+    manualSteps: manualSteps(flow),
+  };
 }
 
 export function finish(flow: Flow, status: 'done' | 'failed' | 'cancelled', outcome: Outcome): Flow {

@@ -62,9 +62,16 @@ export const refresh: Step = {
           next: ['reconnect'],
         },
       };
-    if (!onFolder(page, flow)) return goToFolder(flow);
     const message = `Refreshing the ${provider(flow)} connection…`;
-    if (flow.pending?.key === 'refresh' && flow.pending.loadId !== page.loadId) {
+    const afterClick = flow.pending?.key === 'refresh' && flow.pending.loadId !== page.loadId;
+    // Refresh led to another page than the folder (an error page, a page we don't know): going back to click it
+    // again would hammer a Datamolino that is failing. Stop once that page has settled.
+    if (afterClick && !onFolder(page, flow)) {
+      if (!page.statusLoaded) return { wait: 'page', message };
+      return { fail: refreshDidNotFinish(flow) };
+    }
+    if (!onFolder(page, flow)) return goToFolder(flow);
+    if (afterClick) {
       // The page after the click tells whether Datamolino refreshed: its answer, a sync, or no banner.
       if (page.refreshFailed) return { done: true };
       if (!page.statusLoaded) return { wait: 'page', message };
@@ -74,6 +81,18 @@ export const refresh: Step = {
     return { act: { op: 'menu', item: 'refresh' }, message };
   },
 };
+
+/** Datamolino answered the Refresh with an error (or unknown) page instead of the folder. */
+function refreshDidNotFinish(flow: Flow): Outcome {
+  return {
+    ok: false,
+    title: 'Datamolino did not finish the Refresh',
+    detail:
+      'After Refresh, Datamolino showed an error page instead of the folder, so Connection Doctor stopped. Nothing else was changed: the folder was not disconnected. Datamolino may have a temporary problem: try again in a few minutes, or follow the steps below.',
+    next: [flow.kind],
+    manualSteps: manualSteps(flow),
+  };
+}
 
 /** After Refresh: the banner must be gone and the chart of accounts syncing or synced. */
 export const verifyRefresh: Step = {

@@ -28,7 +28,8 @@ it('serves Datamolino on the given port and exits 0 on SIGTERM', async () => {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   try {
     await expect.poll(() => output, { timeout: 15_000 }).toContain(`Sandbox running at http://127.0.0.1:${port}`);
-    expect(output).toContain('POST /__sandbox/reset');
+    // The help may arrive in a later chunk than the first line.
+    await expect.poll(() => output, { timeout: 5_000 }).toContain('POST /__sandbox/reset');
     const res = await fetch(`http://127.0.0.1:${port}/en/folders`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('My Folders');

@@ -122,6 +122,69 @@ describe('faults', () => {
     await expect(res.json()).rejects.toThrow();
   });
 
+  it("Datamolino 'slow' answers normally after delayMs, for the next matching requests only", async () => {
+    await scenario(origin, 'fault', {
+      provider: 'datamolino',
+      pathIncludes: '/connection/refresh',
+      kind: 'slow',
+      delayMs: 400,
+      count: 1,
+    });
+    const browser = new TestBrowser(origin);
+    let started = Date.now();
+    const page = await browser.post('/en/folders/101/connection/refresh');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(page.text).toContain('The connection to Xero was refreshed.');
+    started = Date.now();
+    await browser.post('/en/folders/101/connection/refresh');
+    expect(Date.now() - started).toBeLessThan(400);
+    const refreshes = await log('event=folder.refresh');
+    expect(refreshes.map((e) => [e.status, e.detail?.status, e.detail?.fault, e.detail?.delayMs])).toEqual([
+      [302, 'refreshed', 'slow', 400],
+      [302, 'refreshed', undefined, undefined],
+    ]);
+  });
+
+  it("Datamolino 'slow': a request the client gave up on during the delay is not handled", async () => {
+    await scenario(origin, 'fault', {
+      provider: 'datamolino',
+      pathIncludes: '/connection/disconnect',
+      kind: 'slow',
+      delayMs: 5000,
+      count: 1,
+    });
+    const gaveUp = new TestBrowser(origin).fetch('/en/folders/201/connection/disconnect', {
+      method: 'POST',
+      signal: AbortSignal.timeout(200),
+    });
+    await expect(gaveUp).rejects.toThrow();
+    await expect
+      .poll(async () => (await log('service=datamolino')).filter((e) => e.path.includes('/disconnect')))
+      .toEqual([expect.objectContaining({ status: 0, detail: { fault: 'slow', delayMs: 5000 } })]);
+    expect((await state()).folders.find((f) => f.id === 201)?.connection).toBe('connected');
+  });
+
+  it("provider 'slow': the provider answers normally after delayMs", async () => {
+    await scenario(origin, 'fault', {
+      provider: 'xero',
+      pathIncludes: '/Invoices',
+      kind: 'slow',
+      delayMs: 300,
+      count: 1,
+    });
+    const started = Date.now();
+    const page = await new TestBrowser(origin).post('/en/folders/101/documents/1011/export');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(page.text).toContain('Exported to Xero');
+    const [created] = (await log('service=xero')).filter((e) => e.path.includes('/Invoices'));
+    expect(created).toMatchObject({ status: 200, detail: expect.objectContaining({ fault: 'slow', delayMs: 300 }) });
+  });
+
+  it("rejects a 'slow' fault with a negative delay", async () => {
+    const res = await post('/__sandbox/fault', { provider: 'datamolino', kind: 'slow', delayMs: -1, count: 1 });
+    expect(res.status).toBe(400);
+  });
+
   it('provider faults go to the fake provider: a 429 from Xero fails the export with its message', async () => {
     await scenario(origin, 'fault', {
       provider: 'xero',

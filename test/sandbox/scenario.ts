@@ -1,6 +1,7 @@
 /** The scenario API under /__sandbox/: JSON endpoints that tests, benchmarks and the demo use to set the stage. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod/mini';
+import { XERO_ROLES } from '../../lib/providers/xero';
 import { BadRequestError, type Datamolino, describeConnection, type LogContext, NotFoundError } from './datamolino/app';
 import { folderConnection } from './datamolino/model';
 import { readBody, sendJson } from './http';
@@ -17,16 +18,7 @@ const schemas = {
     z.object({
       provider: z.literal('xero'),
       email: z.email(),
-      role: z.enum([
-        'READONLY',
-        'INVOICEONLY',
-        'STANDARD',
-        'FINANCIALADVISER',
-        'MANAGEDCLIENT',
-        'CASHBOOKCLIENT',
-        'UNKNOWN',
-        'REMOVED',
-      ]),
+      role: z.enum(XERO_ROLES),
     }),
     z.object({ provider: z.literal('freeagent'), email: z.email(), level: z.int().check(z.minimum(0), z.maximum(8)) }),
     z.object({ provider: z.literal('quickbooks'), email: z.email(), admin: z.boolean() }),
@@ -34,9 +26,11 @@ const schemas = {
   fault: z.object({
     provider: z.enum(['xero', 'quickbooks', 'freeagent', 'datamolino']),
     pathIncludes: z.optional(z.string()),
-    kind: z.enum(['fail', '429', 'hang', 'malformed']),
+    kind: z.enum(['fail', '429', 'hang', 'malformed', 'slow']),
     status: z.optional(z.int().check(z.minimum(400), z.maximum(599))),
     retryAfter: z.optional(z.int().check(z.minimum(0))),
+    /** 'slow': wait this long, then answer normally. */
+    delayMs: z.optional(z.int().check(z.minimum(0), z.maximum(120_000))),
     count: z._default(z.int().check(z.positive()), 1),
   }),
   variant: z.object({ folderId, variant: z.enum(['standard', 'no-disconnect', 'disconnect-confirm', 'renamed-menu']) }),
@@ -74,7 +68,10 @@ export const SCENARIO_SUMMARY = `Scenario API (JSON):
   POST /__sandbox/expire     {folderId, mode: 'revoked'|'refreshable'}
   POST /__sandbox/revoke     {folderId}       revoke at the provider without Datamolino noticing
   POST /__sandbox/role       {provider:'xero', email, role} | {provider:'freeagent', email, level} | {provider:'quickbooks', email, admin}
-  POST /__sandbox/fault      {provider: 'xero'|'quickbooks'|'freeagent'|'datamolino', pathIncludes?, kind: 'fail'|'429'|'hang'|'malformed', status?, retryAfter?, count}
+  POST /__sandbox/fault      {provider: 'xero'|'quickbooks'|'freeagent'|'datamolino', pathIncludes?, kind: 'fail'|'429'|'hang'|'malformed'|'slow', status?, retryAfter?, delayMs?, count}
+                             the next \`count\` matching requests: 'fail' an error page (status, default 500), '429' with
+                             Retry-After, 'hang' never answered, 'malformed' cut short, 'slow' answered normally after
+                             delayMs (default 2000; not handled at all if the client gives up first)
   POST /__sandbox/variant    {folderId, variant: 'standard'|'no-disconnect'|'disconnect-confirm'|'renamed-menu'}
   POST /__sandbox/folders/bulk    {count, provider?, expired?, name?}
   POST /__sandbox/documents/bulk  {folderId, count}

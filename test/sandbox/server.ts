@@ -89,7 +89,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         path: req.url ?? '/',
         status,
         event: ctx.event,
-        detail: ctx.detail,
+        detail: ctx.faultDetail ? { ...ctx.detail, ...ctx.faultDetail } : ctx.detail,
       });
     };
     // Logged before the response leaves, so a client that reads the log right after sees it.

@@ -79,6 +79,77 @@ describe('refresh flow', () => {
   });
 });
 
+describe('Datamolino pages that go wrong', () => {
+  const errorPage = (statusLoaded: boolean) =>
+    page({
+      kind: 'other',
+      url: `${FOLDER}/connection/refresh`,
+      folderMenu: false,
+      sync: 'unknown',
+      statusLoaded,
+    });
+
+  it('Refresh answered with an error page: stops once it settled, without clicking Refresh again', () => {
+    let r = advance(flowOf('fix'), page({ expired: true }), 0);
+    expect(r.action).toEqual({ op: 'menu', item: 'refresh' });
+    r = advance(r.flow, errorPage(false), 10);
+    expect(r.action).toBeUndefined();
+    expect(r.flow.status).toBe('waiting');
+    r = advance(r.flow, errorPage(true), 20);
+    expect(r.action).toBeUndefined();
+    expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome).toMatchObject({ title: 'Datamolino did not finish the Refresh', next: ['fix'] });
+    expect(r.flow.outcome?.detail).toContain('not disconnected');
+    expect(r.flow.outcome?.manualSteps?.length).toBeGreaterThan(2);
+  });
+
+  it('an action whose page keeps going wrong is sent at most MAX_ATTEMPTS times, even with a way back between', () => {
+    // Refresh works; then the Export Failed tab opens an unknown page each time, and the flow goes back to the folder.
+    let r = advance(flowOf('fix'), page({ expired: true }), 0);
+    r = advance(r.flow, page({ sync: 'synced' }), 1);
+    expect(r.action).toEqual({ op: 'open-tab', tab: 'export-failed' });
+    const sent: string[] = [r.action!.op];
+    for (let t = 2; t < 40 && r.flow.status === 'running'; t++) {
+      const unknown = page({ kind: 'other', url: `${FOLDER}?tab=export-failed`, folderMenu: false });
+      const onFolderPage = t % 2 === 1;
+      r = advance(r.flow, onFolderPage ? page({}) : unknown, t);
+      if (r.action) sent.push(r.action.op);
+    }
+    expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome?.title).toBe('The page did not respond');
+    expect(sent.filter((op) => op === 'open-tab')).toHaveLength(MAX_ATTEMPTS);
+    expect(sent.length).toBeLessThanOrEqual(2 * MAX_ATTEMPTS);
+  });
+});
+
+describe('an Export Datamolino does not answer', () => {
+  it('is never clicked again on the same page; the flow stops with what to check', () => {
+    const doc = page({
+      kind: 'document',
+      url: `${FOLDER}/documents/9001`,
+      document: { id: '9001', forbidden: false, exported: false, canDismiss: false, canExport: true },
+    });
+    const flow = flowOf('reconnect');
+    // Straight to the export of one failed document (earlier steps done).
+    flow.ctx.failedDocs = ['9001'];
+    for (const s of flow.steps) if (s.id !== 'retry-exports' && s.id !== 'verify-siblings') s.state = 'done';
+    let r = advance(flow, doc, 0);
+    expect(r.action).toEqual({ op: 'export' });
+    const sent = [r.action];
+    for (let t = 1_000; t <= MAX_ATTEMPTS * ACTION_TIMEOUT_MS + 1_000; t += 1_000) {
+      r = advance(r.flow, doc, t);
+      if (r.action) sent.push(r.action);
+      if (r.flow.status !== 'running') break;
+    }
+    expect(sent).toEqual([{ op: 'export' }]);
+    expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome).toMatchObject({ title: 'Datamolino did not answer the Export', next: [] });
+    expect(r.flow.outcome?.detail).toContain('document 9001');
+    expect(r.flow.outcome?.detail).toContain('twice');
+    expect(r.flow.outcome?.manualSteps?.length).toBeGreaterThan(2);
+  });
+});
+
 describe('reconnect flow', () => {
   it('goes preflight → confirm → disconnect → connect → consent → retry exports', () => {
     let r = advance(flowOf('reconnect'), page({ expired: true }), 0);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { consentAtProvider } from '../forms';
 import { readCookies, readFormOrJson, redirect, sendHtml, sendJson } from '../http';
+import { delayAnswer, SLOW_DEFAULT_MS } from '../providers/faults';
 import type { Fault, ProviderFakes, ProviderId, RequestLog } from '../providers/types';
 import {
   APPROVAL_STATUSES,
@@ -60,6 +61,8 @@ import {
 export interface LogContext {
   event?: string;
   detail?: Record<string, unknown>;
+  /** Added to `detail` whatever the handler sets: an injected fault that let the request through ('slow'). */
+  faultDetail?: Record<string, unknown>;
 }
 
 export interface DatamolinoOptions {
@@ -331,10 +334,16 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
     return fault;
   }
 
-  /** Returns true when a fault answered (or swallowed) the request. */
-  function applyFault(res: ServerResponse, url: URL, ctx: LogContext): boolean {
+  /** Returns true when a fault answered (or swallowed) the request; 'slow' lets it through after its delay. */
+  async function applyFault(res: ServerResponse, url: URL, ctx: LogContext): Promise<boolean> {
     const fault = takeFault(url);
     if (!fault) return false;
+    if (fault.kind === 'slow') {
+      const delayMs = fault.delayMs ?? SLOW_DEFAULT_MS;
+      ctx.faultDetail = { fault: 'slow', delayMs };
+      // A client that gave up during the delay gets nothing: the request is not handled (logged with status 0).
+      return !(await delayAnswer(res, delayMs));
+    }
     ctx.event = 'fault';
     ctx.detail = { kind: fault.kind, status: fault.status };
     switch (fault.kind) {
@@ -365,7 +374,7 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL, ctx: LogContext): Promise<void> {
-    if (applyFault(res, url, ctx)) return;
+    if (await applyFault(res, url, ctx)) return;
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '') || '/';
     try {

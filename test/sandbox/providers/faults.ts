@@ -36,6 +36,27 @@ export class FaultQueue {
   }
 }
 
+/** How long a 'slow' fault waits when it names no delayMs. */
+export const SLOW_DEFAULT_MS = 2000;
+
+/**
+ * A 'slow' fault: waits `ms` before the request is handled as usual. Resolves true when it is time to answer, false
+ * as soon as the client gave up (closed the connection): such a request is not handled at all.
+ */
+export function delayAnswer(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const gaveUp = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', gaveUp);
+      resolve(true);
+    }, ms);
+    res.once('close', gaveUp);
+  });
+}
+
 /** The kind of page a gateway or load balancer serves during an outage. */
 export function outagePage(status: number): string {
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;

@@ -5,7 +5,7 @@
  */
 import { Exchange } from './exchange';
 import type { ProviderFake } from './fake';
-import { FaultQueue, outagePage } from './faults';
+import { delayAnswer, FaultQueue, outagePage, SLOW_DEFAULT_MS } from './faults';
 import { createFreeAgentFake } from './freeagent';
 import { createQuickBooksFake } from './quickbooks';
 import type { Fault, ProviderFakes, ProviderId, RequestLog } from './types';
@@ -33,7 +33,7 @@ export function createProviderFakes(
       try {
         if (!fake.admit(ex)) return true;
         const fault = faults.take(service, req.url ?? url.pathname);
-        if (fault && answerWithFault(ex, fake, fault, faults)) return true;
+        if (fault && (await answerWithFault(ex, fake, fault, faults))) return true;
         await fake.route(ex);
       } catch (error) {
         // A bug in the fake itself: answer rather than leave the client waiting.
@@ -83,11 +83,19 @@ export function createProviderFakes(
   };
 }
 
-/** Returns true when the fault answered (or will never answer) the request; 'malformed' lets it run on. */
-function answerWithFault(ex: Exchange, fake: ProviderFake, fault: Fault, faults: FaultQueue): boolean {
+/** Returns true when the fault answered (or will never answer) the request; 'malformed' and 'slow' let it run on. */
+async function answerWithFault(ex: Exchange, fake: ProviderFake, fault: Fault, faults: FaultQueue): Promise<boolean> {
   if (fault.kind === 'malformed') {
     ex.malformed = true;
     return false;
+  }
+  if (fault.kind === 'slow') {
+    const delayMs = fault.delayMs ?? SLOW_DEFAULT_MS;
+    Object.assign(ex.detail, { fault: 'slow', delayMs });
+    if (await delayAnswer(ex.res, delayMs)) return false;
+    // The client gave up during the delay: nothing is done, logged with status 0.
+    ex.hang();
+    return true;
   }
   ex.note('fault', { kind: fault.kind });
   if (fault.kind === 'fail') {

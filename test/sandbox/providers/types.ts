@@ -31,11 +31,13 @@ export interface OAuthClient {
 export interface Fault {
   provider: ProviderId | 'datamolino';
   pathIncludes?: string;
-  kind: 'fail' | '429' | 'hang' | 'malformed';
+  kind: 'fail' | '429' | 'hang' | 'malformed' | 'slow';
   /** HTTP status for 'fail' (default 500). */
   status?: number;
   /** Retry-After seconds for '429' (default 1). */
   retryAfter?: number;
+  /** How long 'slow' waits before answering normally (default SLOW_DEFAULT_MS). */
+  delayMs?: number;
   count: number;
 }
 
