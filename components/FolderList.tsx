@@ -1,9 +1,9 @@
 /**
  * Every folder seen, grouped by account, most urgent first, with one-click actions. Long lists render in chunks:
- * the first rows paint at once and the rest follow in the next frames, so 1,000 folders open fast, while every row
- * still ends up in the page (keyboard users can Tab to any of them; rows off screen skip layout via CSS).
+ * the rows a popup shows paint at once and the rest follow in the next frames, so 1,000 folders open fast, while
+ * every row still ends up in the page (keyboard users can Tab to any of them; rows off screen skip layout via CSS).
  */
-import { memo } from 'preact/compat';
+import { Component } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Flow } from '@/lib/fix/flow';
 import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
@@ -20,17 +20,29 @@ export interface FolderActions {
   open(folder: FolderHealth): void;
 }
 
-const FolderRow = memo(function FolderRow({
-  folder,
-  flow,
-  actions,
-  nowMinute,
-}: {
+interface FolderRowProps {
   folder: FolderHealth;
   flow?: Flow;
   actions: FolderActions;
   nowMinute: number;
-}) {
+}
+
+/** One folder; re-rendered only when one of its props changes (a class, so the popup needs no preact/compat, whose
+ * global vnode hook costs every element of every render). */
+class FolderRow extends Component<FolderRowProps> {
+  shouldComponentUpdate(next: FolderRowProps) {
+    const p = this.props;
+    return (
+      p.folder !== next.folder || p.flow !== next.flow || p.actions !== next.actions || p.nowMinute !== next.nowMinute
+    );
+  }
+
+  render() {
+    return folderRow(this.props);
+  }
+}
+
+function folderRow({ folder, flow, actions, nowMinute }: FolderRowProps) {
   const now = new Date(nowMinute);
   const attention = attentionOf(folder, now);
   const nameId = `folder-${folder.key}`;
@@ -68,7 +80,7 @@ const FolderRow = memo(function FolderRow({
       </fieldset>
     </li>
   );
-});
+}
 
 export function FolderList({
   folders,

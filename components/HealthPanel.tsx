@@ -15,14 +15,16 @@ import { ask } from './ask';
 import { type BatchActions, BatchPanel } from './BatchPanel';
 import { type FlowActions, FlowCard } from './FlowCard';
 import { type FolderActions, FolderList } from './FolderList';
+import { firstScreenRead } from './first-screen-read';
 import { digestOf, HealthDigest, type HealthSummary, summarise } from './folder-order';
 import { ProvidersSection } from './ProvidersSection';
+import { afterNextPaint } from './paint';
 
 /** A finished fix stays in the popup this long (its ending and next step), unless closed. */
 const SHOW_FINISHED_MS = 15 * 60_000;
 const DISMISSED_BATCH = 'connection-doctor:dismissed-batch';
 
-interface PopupData {
+export interface PopupData {
   /** Every folder, once read and checked; until then `digest` (the first screen) is shown. */
   folders?: FolderHealth[];
   digest: HealthDigest | null;
@@ -31,11 +33,13 @@ interface PopupData {
 }
 
 /**
- * The first screen comes from three small stored values read straight away. lib/storage.ts is loaded only after
- * that: declaring its items reads every one of them, the whole health map included, and storage answers in order.
+ * The first screen comes from three small stored values, read before anything else (popup.html starts the read before
+ * its modules load, and the popup renders only once it has them, so its first frame already lists folders). Every
+ * folder is read only after that frame: storage answers in order, and the whole health map takes far longer to read
+ * than the digest.
  */
-async function readFirstScreen(): Promise<PopupData> {
-  const raw = await browser.storage.local.get(['healthDigest', 'flows', 'batch']);
+export async function readFirstScreen(): Promise<PopupData> {
+  const raw = await firstScreenRead();
   const digest = z.nullable(HealthDigest).safeParse(raw.healthDigest ?? null);
   const flows = z.record(z.string(), Flow).safeParse(raw.flows ?? {});
   const batch = z.nullable(BatchStatus).safeParse(raw.batch ?? null);
@@ -48,7 +52,6 @@ async function readFirstScreen(): Promise<PopupData> {
 
 const loadStorage = () => import('@/lib/storage');
 
-const afterNextPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Every folder, checked 200 at a time so the popup stays responsive (a folder that fails its check is left out). */
@@ -67,17 +70,18 @@ async function readAllFolders(): Promise<FolderHealth[]> {
   return folders;
 }
 
-function usePopupData() {
-  const [data, setData] = useState<PopupData | undefined>();
+function usePopupData(preloaded: PopupData | undefined) {
+  const [data, setData] = useState<PopupData | undefined>(preloaded);
   const [error, setError] = useState<string | undefined>();
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (ready?: PopupData) => {
     try {
-      const first = await readFirstScreen();
-      setData(first);
+      const first = ready ?? (await readFirstScreen());
+      if (!ready) setData(first);
       setError(undefined);
-      // Let the first screen paint before reading and checking every folder (a long task on 1,000 folders).
-      await afterNextPaint();
+      // Let the first screen paint before reading and checking every folder (a long task on 1,000 folders). Without a
+      // digest the first screen has nothing to show but "Loading…", so the read starts at once.
+      if (first.digest) await afterNextPaint();
       const folders = await readAllFolders();
       setData((d) => (d ? { ...d, folders } : d));
       // Health written without its digest (an older version, or by hand): the next popup opens fast again.
@@ -90,7 +94,7 @@ function usePopupData() {
   }, []);
 
   useEffect(() => {
-    void load();
+    void load(preloaded);
     let unwatch: (() => void)[] = [];
     let closed = false;
     // Each change re-reads only what changed, so a running flow does not re-render every folder.
@@ -98,21 +102,29 @@ function usePopupData() {
       void patch()
         .then((p) => setData((d) => (d ? { ...d, ...p } : d)))
         .catch((e: Error) => setError(e.message));
-    void loadStorage().then((s) => {
-      if (closed) return;
-      unwatch = [
-        s.healthItem.watch(update(async () => ({ folders: await readAllFolders() }))),
-        s.flowsItem.watch(update(async () => ({ flows: Object.values(await s.readFlows()) }))),
-        s.batchItem.watch(update(async () => ({ batch: await s.readBatch() }))),
-      ];
-    });
+    // Loading lib/storage.ts (a chunk of its own) waits, like every folder, until the first screen has painted.
+    void afterNextPaint()
+      .then(loadStorage)
+      .then((s) => {
+        if (closed) return;
+        const flows = update(async () => ({ flows: Object.values(await s.readFlows()) }));
+        const batch = update(async () => ({ batch: await s.readBatch() }));
+        unwatch = [
+          s.healthItem.watch(update(async () => ({ folders: await readAllFolders() }))),
+          s.flowsItem.watch(flows),
+          s.batchItem.watch(batch),
+        ];
+        // A fix or batch that moved on between the first screen's read and now would otherwise show its old step.
+        flows();
+        batch();
+      });
     return () => {
       closed = true;
       for (const stop of unwatch) stop();
     };
   }, [load]);
 
-  return { data, error, reload: load };
+  return { data, error, reload: () => load() };
 }
 
 function useNow(): Date {
@@ -124,7 +136,16 @@ function useNow(): Date {
   return now;
 }
 
-function Summary({ summary }: { summary: HealthSummary | undefined }) {
+function Summary({ summary, reading }: { summary: HealthSummary | undefined; reading: boolean }) {
+  // No digest (health written by an older version, or by hand): nothing is known until every folder is read.
+  if (!summary && reading)
+    return (
+      <div class="summary-box">
+        <p class="summary" role="status">
+          Loading folder health…
+        </p>
+      </div>
+    );
   if (!summary || summary.total === 0)
     return (
       <div class="summary-box">
@@ -158,8 +179,9 @@ async function openFolder(url: string) {
   }
 }
 
-export function HealthPanel() {
-  const { data, error, reload } = usePopupData();
+/** `firstScreen`: already read by the popup's entry point (readFirstScreen), so the first render shows it. */
+export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
+  const { data, error, reload } = usePopupData(firstScreen);
   const [actionError, setActionError] = useState<string | undefined>();
   const [dismissedBatch, setDismissedBatch] = useState(() => localStorage.getItem(DISMISSED_BATCH));
   const now = useNow();
@@ -247,7 +269,7 @@ export function HealthPanel() {
           Options
         </button>
       </header>
-      <Summary summary={summary} />
+      <Summary summary={summary} reading={!data.folders} />
       {actionError && (
         <p role="alert" class="bad alert">
           {actionError}
@@ -261,7 +283,9 @@ export function HealthPanel() {
           ))}
         </section>
       )}
-      <ProvidersSection />
+      {/* Not part of the first screen (closed unless a provider needs attention), and the background reads every
+          folder to answer: asked for once the popup has read them itself, so the two reads do not compete. */}
+      <ProvidersSection ready={data.folders !== undefined || error !== undefined} />
       <FolderList folders={data.folders} digest={data.digest} flows={data.flows} actions={folderActions} now={now} />
     </main>
   );

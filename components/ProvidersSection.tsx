@@ -78,7 +78,8 @@ function ProviderRow({
   );
 }
 
-export function ProvidersSection() {
+/** `ready`: when to ask the background (the popup waits until it has read every folder, see HealthPanel). */
+export function ProvidersSection({ ready = true }: { ready?: boolean }) {
   const [providers, setProviders] = useState<ProviderStatus[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -99,8 +100,8 @@ export function ProvidersSection() {
   };
 
   useEffect(() => {
-    void run(ask({ type: 'getProviders' }));
-  }, []);
+    if (ready) void run(ask({ type: 'getProviders' }));
+  }, [ready]);
 
   const connected = providers?.filter((p) => p.connected).length ?? 0;
   const problems = providers?.some(hasProblem) ?? false;

@@ -6,8 +6,11 @@ import * as z from 'zod/mini';
 import { attentionOf, describeState, FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
 import { plural } from './format';
 
-/** Rows painted in the first frame (more than a popup shows); the digest holds as many. */
-export const FIRST_ROWS = 40;
+/**
+ * Rows painted in the first frame: more than a 600-pixel popup shows (about five), few enough that checking and
+ * rendering them costs little before that frame. The digest holds as many.
+ */
+export const FIRST_ROWS = 12;
 
 const URGENCY = { expired: 0, disconnected: 1, forbidden: 2, unknown: 3, healthy: 4 } as const;
 

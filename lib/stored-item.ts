@@ -57,13 +57,16 @@ export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): S
   let ready: Promise<void> | undefined;
   let newer = false;
 
-  /** Once per context: reads the version, migrates an older value and writes it back. */
+  /**
+   * Once per context: reads the version, migrates an older value and writes it back. The value itself is read only
+   * when its version differs: values can be large (every folder's health), and a read costs in proportion.
+   */
   const migrate = () =>
     (ready ??= (async () => {
-      const stored = await store().get([name, metaKey(name)]);
-      const value = stored[name];
-      const from = (stored[metaKey(name)] as { v?: number } | undefined)?.v ?? 1;
-      if (value == null || from === version) return;
+      const from = ((await store().get(metaKey(name)))[metaKey(name)] as { v?: number } | undefined)?.v ?? 1;
+      if (from === version) return;
+      const value = (await store().get(name))[name];
+      if (value == null) return;
       if (from > version) {
         newer = true;
         console.warn(`Connection Doctor: ${key} was written by a newer version (v${from}); it is left as it is.`);

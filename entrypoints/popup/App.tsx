@@ -1,5 +1,5 @@
-import { HealthPanel } from '@/components/HealthPanel';
+import { HealthPanel, type PopupData } from '@/components/HealthPanel';
 
-export function App() {
-  return <HealthPanel />;
+export function App({ firstScreen }: { firstScreen?: PopupData }) {
+  return <HealthPanel firstScreen={firstScreen} />;
 }

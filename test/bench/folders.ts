@@ -1,4 +1,5 @@
 /** Folder health records as the background stores them (`local:health`), for seeding the extension with N folders. */
+import { digestOf } from '../../components/folder-order';
 import type { FolderHealth } from '../../lib/health/model';
 import type { BrowserRun } from './lab';
 
@@ -32,8 +33,12 @@ export function benchFolders(count: number, origin: string, now = new Date()): R
   return map;
 }
 
-/** Replaces the extension's folder health with `count` folders (written where the background keeps it). */
+/**
+ * Replaces the extension's folder health with `count` folders, written as the background writes it: the map and the
+ * popup's first screen (its digest) with it.
+ */
 export async function seedFolders(run: BrowserRun, count: number, origin: string) {
   const health = benchFolders(count, origin);
-  await run.extension!.worker.evaluate((value) => chrome.storage.local.set({ health: value }), health);
+  const healthDigest = digestOf(Object.values(health), new Date());
+  await run.extension!.worker.evaluate((values) => chrome.storage.local.set(values), { health, healthDigest });
 }

@@ -18,9 +18,16 @@ export interface BrowserRun {
   extension?: { id: string; worker: Worker };
 }
 
-/** Runs `fn` in a fresh Chromium profile, with the sandbox build of the extension or without any extension. */
-export async function withBrowser<T>(withExtension: boolean, fn: (run: BrowserRun) => Promise<T>): Promise<T> {
-  const { context, profile } = await launchWithExtension(withExtension ? {} : { extensionDir: null });
+/**
+ * Runs `fn` in a fresh Chromium profile, with the sandbox build of the extension (or the build in `extensionDir`) or
+ * without any extension.
+ */
+export async function withBrowser<T>(
+  withExtension: boolean,
+  fn: (run: BrowserRun) => Promise<T>,
+  extensionDir?: string,
+): Promise<T> {
+  const { context, profile } = await launchWithExtension(withExtension ? { extensionDir } : { extensionDir: null });
   try {
     // tsx names functions through a `__name` helper that functions handed to page.evaluate carry along.
     await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });

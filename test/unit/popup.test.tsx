@@ -3,7 +3,9 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { digestOf, groupFolders, groupsOfDigest } from '@/components/folder-order';
+import { firstScreenRead, startFirstScreenRead } from '@/components/first-screen-read';
+import { digestOf, FIRST_ROWS, groupFolders, groupsOfDigest } from '@/components/folder-order';
+import { when } from '@/components/format';
 import { HealthPanel } from '@/components/HealthPanel';
 import { newFlow } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
@@ -173,6 +175,75 @@ describe('folder list', () => {
 });
 
 describe('the popup’s first screen (digest)', () => {
+  const many = Array.from({ length: 100 }, (_, i) =>
+    folder(String(i), `Client ${String(i).padStart(3, '0')}`, { state: i % 10 ? 'healthy' : 'expired' }),
+  );
+
+  it('is shown by the first render when the entry point has read it, and every folder follows', async () => {
+    await healthItem.setValue(asMap(many));
+    const { container } = render(
+      <HealthPanel firstScreen={{ digest: digestOf(many, new Date()), flows: [], batch: null }} />,
+    );
+    // No loading line first: the summary and the first rows are in the very first render.
+    expect(screen.getByText('10 of 100 folders need attention')).toBeTruthy();
+    expect(within(container.querySelector('li.folder')!).getByText('Client 000')).toBeTruthy();
+    expect(container.querySelector('main[data-ready]')).toBeNull();
+    await waitFor(() => expect(container.querySelectorAll('li.folder')).toHaveLength(100));
+    expect(container.querySelector('main[data-ready]')).toBeTruthy();
+  });
+
+  it('without a digest says it is loading, not that no folder was seen, until every folder is read', async () => {
+    await healthItem.setValue(asMap(many));
+    render(<HealthPanel firstScreen={{ digest: null, flows: [], batch: null }} />);
+    expect(screen.getByRole('status').textContent).toBe('Loading folder health…');
+    expect(await screen.findByText('10 of 100 folders need attention')).toBeTruthy();
+    expect(screen.queryByText('No folders seen yet.')).toBeNull();
+  });
+
+  it('asks for the provider connections only once every folder is read (the background reads them all too)', async () => {
+    await healthItem.setValue(asMap(many));
+    let readyWhenAsked: boolean | undefined;
+    vi.mocked(browser.runtime.sendMessage).mockImplementation(async (msg: unknown) => {
+      if ((msg as BackgroundRequest).type !== 'getProviders') return { ok: true, value: null };
+      readyWhenAsked = document.querySelector('main[data-ready]') !== null;
+      return { ok: true, value: [] };
+    });
+    render(<HealthPanel firstScreen={{ digest: digestOf(many, new Date()), flows: [], batch: null }} />);
+    await waitFor(() => expect(readyWhenAsked).toBe(true));
+  });
+
+  it('takes the read popup.html started, once; later reads are new', async () => {
+    delete (globalThis as Record<string, unknown>).__connectionDoctorFirstScreenRead;
+    const get = vi.spyOn(browser.storage.local, 'get');
+    startFirstScreenRead();
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(await firstScreenRead()).toEqual({});
+    expect(get).toHaveBeenCalledTimes(1);
+    await firstScreenRead();
+    expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('starts no read once the popup has read for itself (popup.html loads the starter async, so it may run late)', async () => {
+    delete (globalThis as Record<string, unknown>).__connectionDoctorFirstScreenRead;
+    const get = vi.spyOn(browser.storage.local, 'get');
+    await firstScreenRead();
+    startFirstScreenRead();
+    expect(get).toHaveBeenCalledTimes(1);
+    await firstScreenRead();
+    expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('formats times as toLocaleTimeString and toLocaleDateString do', () => {
+    const now = new Date(2024, 10, 27, 15, 0);
+    const time = (d: Date) => d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    const today = new Date(2024, 10, 27, 11, 40);
+    expect(when(today.toISOString(), now)).toBe(`today ${time(today)}`);
+    const earlier = new Date(2024, 10, 20, 9, 5);
+    const day = earlier.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+    expect(when(earlier.toISOString(), now)).toBe(`${day}, ${time(earlier)}`);
+    expect(when('not a date', now)).toBe('unknown');
+  });
+
   it('holds the summary, every group’s size and the first rows in list order', () => {
     const many = Array.from({ length: 100 }, (_, i) =>
       folder(String(i), `Client ${String(i).padStart(3, '0')}`, {
@@ -181,11 +252,11 @@ describe('the popup’s first screen (digest)', () => {
       }),
     );
     const digest = digestOf(many, new Date());
-    expect(digest.rows).toHaveLength(40);
+    expect(digest.rows).toHaveLength(FIRST_ROWS);
     expect(digest.summary.headline).toBe('10 of 100 folders need attention');
     expect(digest.groups.map((g) => g.total)).toEqual([34, 33, 33]);
     const full = groupFolders(many).flatMap((g) => g.folders.map((f) => f.key));
-    expect(groupsOfDigest(digest).flatMap((g) => g.folders.map((f) => f.key))).toEqual(full.slice(0, 40));
+    expect(groupsOfDigest(digest).flatMap((g) => g.folders.map((f) => f.key))).toEqual(full.slice(0, FIRST_ROWS));
   });
 });
 

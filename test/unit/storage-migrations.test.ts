@@ -119,6 +119,16 @@ describe('versioned items', () => {
     });
   });
 
+  it('a value already at its version is read once: its version is checked without reading it', async () => {
+    await fakeBrowser.storage.local.set({ big: { many: 'folders' } });
+    const get = vi.spyOn(fakeBrowser.storage.local, 'get');
+    const item = defineItem<{ many: string } | null>('local:big', { fallback: null });
+    expect(await item.getValue()).toEqual({ many: 'folders' });
+    const reads = get.mock.calls.map(([keys]) => keys);
+    expect(reads.filter((keys) => keys === 'big' || (Array.isArray(keys) && keys.includes('big')))).toHaveLength(1);
+    expect(reads).toContainEqual('big$');
+  });
+
   it('a value written by a newer version is left alone: read as the fallback, never overwritten', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     await fakeBrowser.storage.local.set({ thing: { future: true }, thing$: { v: 9 } });
