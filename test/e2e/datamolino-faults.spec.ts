@@ -6,6 +6,7 @@
  * and what the sandbox received: nothing destructive, no hammering, and an ending in plain words.
  */
 import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { MAX_ATTEMPTS } from '../../lib/fix/engine';
 import type { LogEntry } from '../sandbox/providers/types';
 import { expect, test } from './fixtures';
 import { FolderPage } from './pages';
@@ -240,7 +241,9 @@ test('Datamolino pages without the expected controls on the way to Reconnect: no
   expect(during.filter((e) => e.method === 'POST')).toEqual([]);
   const brokenPages = during.filter((e) => e.method === 'GET' && e.event === 'fault');
   expect(brokenPages.length).toBeGreaterThan(0);
-  expect(brokenPages.length).toBeLessThanOrEqual(4);
+  // Each page action is sent at most MAX_ATTEMPTS times per flow; the two that load folder pages here (open the
+  // folder, open its Export Failed tab) bound the count, however the page loads interleave.
+  expect(brokenPages.length).toBeLessThanOrEqual(2 * MAX_ATTEMPTS);
   await expectNoDisconnect(api);
   expect(await folderConnection(api)).toBe('expired');
 });
