@@ -144,8 +144,9 @@ export async function providerStatuses(folders?: readonly FolderHealth[]): Promi
         now,
       });
       // A connect whose worker was stopped before it saved anything: say so, and what to do.
+      if (status.connected) return status;
       const attempt = await providerConnectAttemptItems[provider].getValue();
-      if (status.connected || !attempt || attempt.owner === WORKER_INSTANCE) return status;
+      if (!attempt || attempt.owner === WORKER_INSTANCE) return status;
       const message = `Connecting to ${PROVIDER_LABELS[provider]} was interrupted before it finished (the browser stopped Connection Doctor in the background), so nothing was saved. Connect again.`;
       return { ...status, problem: { kind: 'interrupted', message } };
     }),

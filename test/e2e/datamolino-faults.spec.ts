@@ -5,11 +5,11 @@
  * on the expired folder “Northwind Traders” and checks what the user is shown (the panel in the page and the popup)
  * and what the sandbox received: nothing destructive, no hammering, and an ending in plain words.
  */
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { Worker } from '@playwright/test';
 import { MAX_ATTEMPTS } from '../../lib/fix/engine';
 import type { LogEntry } from '../sandbox/providers/types';
 import { expect, test } from './fixtures';
-import { FolderPage } from './pages';
+import { FolderPage, openPopup } from './pages';
 import { SandboxApi } from './sandbox-api';
 
 const FOLDER = '201'; // Northwind Traders, Xero
@@ -28,13 +28,6 @@ async function requests(api: SandboxApi, method: string, part = ''): Promise<Log
 
 async function folderConnection(api: SandboxApi): Promise<string | undefined> {
   return (await api.state()).folders.find((f) => f.id === FOLDER)?.connection;
-}
-
-async function openPopup(context: BrowserContext, extensionId: string): Promise<Page> {
-  const popup = await context.newPage();
-  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-  await expect(popup.locator('main[data-ready]')).toBeVisible();
-  return popup;
 }
 
 async function startInlineFix(folder: FolderPage, click: { noWaitAfter?: boolean } = {}) {

@@ -1,5 +1,5 @@
 /** Page objects: the Datamolino sandbox pages with our inline UI, and the providers' consent pages. */
-import type { Locator, Page } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 
 export class FolderPage {
@@ -48,4 +48,13 @@ export async function approveConsent(page: Page, provider: 'xero' | 'quickbooks'
   const button = page.getByRole('button', { name: CONSENT_BUTTON[provider]! });
   await button.waitFor({ timeout: 30_000 });
   await button.click();
+}
+
+/** Opens the popup in a tab of its real size and waits until it has read every folder. */
+export async function openPopup(context: BrowserContext, extensionId: string): Promise<Page> {
+  const popup = await context.newPage();
+  await popup.setViewportSize({ width: 440, height: 600 });
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(popup.locator('main[data-ready]')).toBeVisible();
+  return popup;
 }

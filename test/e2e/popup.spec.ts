@@ -1,18 +1,10 @@
 /// <reference types="chrome" />
 import AxeBuilder from '@axe-core/playwright';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { approveConsent } from './pages';
+import { approveConsent, openPopup } from './pages';
 import { CLIENT_ID, registerExtensionClients } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
-
-async function openPopup(context: BrowserContext, extensionId: string): Promise<Page> {
-  const popup = await context.newPage();
-  await popup.setViewportSize({ width: 440, height: 600 });
-  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-  await expect(popup.locator('main[data-ready]')).toBeVisible();
-  return popup;
-}
 
 const folderRow = (popup: Page, name: string) => popup.getByRole('listitem', { name, exact: true });
 const flowCard = (popup: Page, title: string) => popup.getByRole('region', { name: title });

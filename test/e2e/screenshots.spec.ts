@@ -8,21 +8,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { FolderPage } from './pages';
+import { FolderPage, openPopup } from './pages';
 import { SandboxApi } from './sandbox-api';
 
 const DIR = path.resolve('docs/screenshots');
 const shot = (name: string) => path.join(DIR, name);
-
-async function openPopup(context: BrowserContext, extensionId: string): Promise<Page> {
-  const popup = await context.newPage();
-  await popup.setViewportSize({ width: 440, height: 600 });
-  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-  await expect(popup.locator('main[data-ready]')).toBeVisible();
-  return popup;
-}
 
 /** Two expired folders and one with refused exports, as a practice would see them. */
 async function stageProblems(page: Page, api: SandboxApi, base: string) {
