@@ -82,6 +82,14 @@ export function percentile(values: number[], p: number): number {
 
 export const median = (values: number[]) => percentile(values, 50);
 
+/** The mean of the middle half of the values (the lowest and highest quarter left out). */
+export function interquartileMean(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const quarter = Math.floor(sorted.length / 4);
+  const middle = sorted.slice(quarter, sorted.length - quarter);
+  return middle.reduce((sum, v) => sum + v, 0) / middle.length;
+}
+
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** A metric that could not be measured, with the reason (printed in the table, left out of the JSON). */

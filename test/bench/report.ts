@@ -153,12 +153,15 @@ How each figure is measured (test/bench/):
   does it, and a MutationObserver in the page notes when \`<connection-doctor-fix>\` enters the DOM (the content
   script runs in its own world but inserts into the same DOM). 60 trials after 5 warm-up ones.
 - **pageOverheadRatio**: main-thread time (CDP \`Performance.getMetrics\`, ScriptDuration + TaskDuration in thread
-  time) of the same page while it updates 200 rows (new amount, class toggled) in each of 90 animation frames, about
-  10 s of this page at its own pace, with our content script over without it. Both are tabs of one Chromium with the
+  time) of the same page while it updates 200 rows (new amount, class toggled) in each of 180 animation frames, about
+  18 s of this page at its own pace, with our content script over without it. Both are tabs of one Chromium with the
   extension; "without" is the same page through another loopback address (127.0.0.2), where the content script does
-  not run. Chromiums launched with and without an extension, and even two tabs, differ by several % for the same
-  page, so each page takes each tab in turn, blocks of frames take turns, each block starts from a collected heap,
-  and the ratio is the median of the blocks'. **naiveOverheadRatio**: the same for a reference detector that
+  not run. Chromiums launched with and without an extension differ by several % for the same page, so the pages play
+  blocks of 10 frames in turns (same rows), each block starting from collected heaps in every tab (a collector still
+  at work for another tab disturbed blocks by up to 50 %), and each page takes each tab position for a third of the
+  blocks. The ratio is the mean of the middle half of the 18 blocks' ratios. Runs of it differ by about ±3 % on
+  this machine (a ratio under 1 is that noise), so the details line also gives the content script's own share of
+  the page's main-thread time from a CPU profile of 30 more frames (samples in its functions and what they call). **naiveOverheadRatio**: the same for a reference detector that
   rereads the whole page text on every change (127.0.0.3, no content script).
 - **idleWakeups**: calls from Chromium into the content script (trace event \`FunctionCall\` naming its URL: timers,
   animation frames, events, observers, messages) during 30 s of an idle folder page, after its one settled report.

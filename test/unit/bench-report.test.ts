@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUDGETS } from '../bench/budgets';
+import { interquartileMean } from '../bench/lab';
 import { type Outcome, renderTable, withReadmeTable } from '../bench/report';
 
 const outcome = (popup: number): Outcome => ({
@@ -30,5 +31,16 @@ describe('the benchmark report', () => {
     const { text, missed } = renderTable({ ...outcome(250), notes: { detect: 'not measured: no browser' } });
     expect(missed).toEqual(['popupFirstRenderMs1000 = 250 ms (budget ≤ 100 ms)']);
     expect(text).toMatch(/detectLatencyMs\.p95\s+not measured: no browser/);
+  });
+});
+
+describe('the page-overhead ratio', () => {
+  it('averages the middle half of the blocks, leaving out disturbed ones on either side', () => {
+    // 8 blocks: two disturbed ones (one each way) and six alike.
+    const ratios = [1.01, 1.4, 1.02, 0.7, 1.0, 1.01, 1.02, 1.0];
+    expect(interquartileMean(ratios)).toBeCloseTo(1.01, 5);
+    expect(interquartileMean([2])).toBe(2);
+    // A plain mean would be moved by the disturbed blocks.
+    expect(ratios.reduce((a, b) => a + b) / ratios.length).not.toBeCloseTo(1.01, 2);
   });
 });
