@@ -50,6 +50,25 @@ export async function readFirstScreen(): Promise<PopupData> {
   };
 }
 
+/** How long the popup waits for its first screen before it renders without it. */
+const FIRST_SCREEN_WAIT_MS = 500;
+
+/**
+ * Calls `show` once: with the first screen as soon as it is read, so the popup's first frame lists folders instead of
+ * a loading line; without it when storage fails or takes longer than FIRST_SCREEN_WAIT_MS (the panel then shows
+ * "Loading…", reads again itself and shows any error with "Try again").
+ */
+export function whenFirstScreenRead(show: (firstScreen?: PopupData) => void): void {
+  let shown = false;
+  const once = (firstScreen?: PopupData) => {
+    if (shown) return;
+    shown = true;
+    show(firstScreen);
+  };
+  readFirstScreen().then(once, () => once());
+  setTimeout(() => once(), FIRST_SCREEN_WAIT_MS);
+}
+
 const loadStorage = () => import('@/lib/storage');
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -3,7 +3,8 @@
  * does it, and a MutationObserver in the page's main world notes when <connection-doctor-fix> enters the DOM.
  * The content script runs in its own (isolated) world but inserts into the same DOM, so the page sees it.
  */
-import { BENCH_FOLDER, type Lab, openFolder, percentile, round, withBrowser } from './lab';
+import { BENCH_FOLDER, type Lab, openFolder, withBrowser } from './lab';
+import { percentile, round } from './stats';
 
 export const DOCUMENT_ROWS = 5000;
 const WARM_UP = 5;

@@ -5,7 +5,8 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import type { BatchStatus, Reply } from '../../lib/messages';
-import { askBackground, type Lab, round, Unavailable, withBrowser } from './lab';
+import { askBackground, type Lab, Unavailable, withBrowser } from './lab';
+import { round } from './stats';
 
 const FOLDERS = 50;
 const BATCH_TIMEOUT_MS = 600_000;

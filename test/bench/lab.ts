@@ -1,5 +1,5 @@
 /// <reference types="chrome" />
-/** What every browser measurement shares: the sandbox, Chromium with or without the extension, small statistics. */
+/** What every browser measurement shares: the sandbox, Chromium with or without the extension. */
 import { rmSync } from 'node:fs';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { launchWithExtension, serviceWorkerOf } from '../e2e/browser';
@@ -73,24 +73,6 @@ async function extensionPage(run: BrowserRun): Promise<Page> {
   }
   return page;
 }
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
-
-export const median = (values: number[]) => percentile(values, 50);
-
-/** The mean of the middle half of the values (the lowest and highest quarter left out). */
-export function interquartileMean(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const quarter = Math.floor(sorted.length / 4);
-  const middle = sorted.slice(quarter, sorted.length - quarter);
-  return middle.reduce((sum, v) => sum + v, 0) / middle.length;
-}
-
-export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** A metric that could not be measured, with the reason (printed in the table, left out of the JSON). */
 export class Unavailable extends Error {}

@@ -17,7 +17,8 @@
 import net from 'node:net';
 import type { CDPSession, Page } from '@playwright/test';
 import { DOCUMENT_ROWS } from './detect-latency';
-import { BENCH_FOLDER, interquartileMean, type Lab, round, withBrowser } from './lab';
+import { BENCH_FOLDER, type Lab, withBrowser } from './lab';
+import { interquartileMean, round } from './stats';
 
 /** Rows of the page (BENCH_CHURN_ROWS=200 gives a small page, where the page's own work per frame is far less). */
 const PAGE_ROWS = Number(process.env.BENCH_CHURN_ROWS || DOCUMENT_ROWS);

@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { EXTENSION_DIR } from '../e2e/browser';
 import { FOLDER_NAME_PREFIX, seedFolders } from './folders';
-import { type Lab, median, round, Unavailable, withBrowser } from './lab';
+import { type Lab, Unavailable, withBrowser } from './lab';
+import { median, round } from './stats';
 
 const FOLDERS = 1000;
 const OPENS = 9;

@@ -177,7 +177,7 @@ test('slow Datamolino pages: the flow waits for them and completes, clicking not
 }) => {
   const api = new SandboxApi(sandbox.url);
   await api.expire(FOLDER, 'refreshable');
-  const failed = (await api.state()).documents.filter((d) => d.folderId === FOLDER && d.state === 'export-failed');
+  const failed = await api.failedDocuments(FOLDER);
   expect(failed.length).toBeGreaterThan(0);
   await datamolinoFault(api, { pathIncludes: '/connection/refresh', kind: 'slow', delayMs: 4000, count: 1 });
   await datamolinoFault(api, { pathIncludes: '/export', kind: 'slow', delayMs: 3000, count: 1 });
@@ -196,9 +196,9 @@ test('slow Datamolino pages: the flow waits for them and completes, clicking not
   ]);
   expect((await api.log({ event: 'folder.refresh' })).map((e) => e.detail?.status)).toEqual(['refreshed']);
   const exports = await api.log({ event: 'document.export' });
-  expect(exports.map((e) => String(e.detail?.documentId)).sort()).toEqual(failed.map((d) => d.id).sort());
+  expect(exports.map((e) => String(e.detail?.documentId)).sort()).toEqual([...failed].sort());
   expect(exports.every((e) => e.detail?.status === 'exported')).toBe(true);
-  const after = (await api.state()).documents.filter((d) => failed.some((f) => f.id === d.id));
+  const after = (await api.state()).documents.filter((d) => failed.includes(d.id));
   expect(after.map((d) => d.state)).toEqual(failed.map(() => 'exported'));
   await expectNoDisconnect(api);
 });

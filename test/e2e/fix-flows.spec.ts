@@ -32,11 +32,6 @@ async function stopServiceWorker(context: BrowserContext, page: Page) {
   await session.detach();
 }
 
-async function failedDocuments(api: SandboxApi, folderId: string) {
-  const state = await api.state();
-  return state.documents.filter((d) => d.folderId === folderId && d.state === 'export-failed').map((d) => d.id);
-}
-
 for (const { provider, name, folderId, exportEvent } of PROVIDERS) {
   test(`${name}: expired → Fix → Refresh not enough → confirm Reconnect → consent → failed exports re-exported`, async ({
     page,
@@ -45,7 +40,7 @@ for (const { provider, name, folderId, exportEvent } of PROVIDERS) {
   }) => {
     const api = new SandboxApi(sandbox.url);
     await api.expire(folderId, 'revoked');
-    const failedBefore = await failedDocuments(api, folderId);
+    const failedBefore = await api.failedDocuments(folderId);
     expect(failedBefore.length).toBeGreaterThan(0);
     const folder = new FolderPage(page, sandbox.url);
     await folder.open(folderId);
@@ -69,7 +64,7 @@ for (const { provider, name, folderId, exportEvent } of PROVIDERS) {
 
     const exports = (await api.log({ service: provider, event: exportEvent })).filter((e) => e.status < 300);
     expect(exports.length).toBeGreaterThanOrEqual(failedBefore.length);
-    expect(await failedDocuments(api, folderId)).toEqual([]);
+    expect(await api.failedDocuments(folderId)).toEqual([]);
     expect(await api.log({ event: 'folder.disconnect' })).toHaveLength(1);
     await expect(folder.banner(name)).toHaveCount(0);
 

@@ -102,7 +102,7 @@ test('Retry failed exports: the old errors are dismissed and the documents expor
   extensionId,
 }) => {
   const api = new SandboxApi(sandbox.url);
-  const failed = (await api.state()).documents.filter((d) => d.folderId === '204' && d.state === 'export-failed');
+  const failed = await api.failedDocuments('204');
   expect(failed.length).toBeGreaterThan(0);
   await visit(page, sandbox.url, '204', 'export-failed');
   const popup = await openPopup(context, extensionId);

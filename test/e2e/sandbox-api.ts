@@ -27,6 +27,12 @@ export class SandboxApi {
     return Array.isArray(body) ? body : body.entries;
   }
 
+  /** Ids of the folder's documents whose export failed. */
+  async failedDocuments(folderId: string): Promise<string[]> {
+    const { documents } = await this.state();
+    return documents.filter((d) => d.folderId === folderId && d.state === 'export-failed').map((d) => d.id);
+  }
+
   /** The sandbox's state, with ids as strings (as the pages show them). */
   async state(): Promise<SandboxState> {
     const raw = (await (await fetch(`${this.url}/__sandbox/state`)).json()) as SandboxState;

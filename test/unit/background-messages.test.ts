@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type Browser, browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { handleMessage } from '@/lib/background/service';
+import { folderPage } from './fixtures/page-snapshot';
 
 const EXTENSION_PAGE = () => browser.runtime.getURL('/popup.html');
 
@@ -79,22 +80,7 @@ describe('background messages', () => {
     const reply = await handleMessage(
       {
         type: 'pageSeen',
-        page: {
-          loadId: 'x',
-          url: 'https://beta.datamolino.com/en/folders/1',
-          origin: 'https://beta.datamolino.com',
-          kind: 'folder',
-          folderId: '1',
-          provider: 'xero',
-          expired: true,
-          statusLoaded: true,
-          refreshFailed: false,
-          sync: 'unknown',
-          folderMenu: true,
-          exportFailedTab: false,
-          forbiddenDocuments: [],
-          documentUrls: {},
-        },
+        page: folderPage({ origin: 'https://beta.datamolino.com', expired: true }),
       },
       fromContent(),
     );

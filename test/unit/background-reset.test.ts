@@ -4,6 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { memoryKeyStore } from '@/lib/auth/sealing';
 import { useProviderDependencies } from '@/lib/background/providers';
 import { handleMessage } from '@/lib/background/service';
+import { folderPage } from './fixtures/page-snapshot';
 
 const ORIGIN = 'https://app.datamolino.com';
 const TAB = 7;
@@ -19,24 +20,14 @@ const fromContent = () => ({
 function report(loadId: string, change: { expired?: boolean; statusLoaded?: boolean } = {}) {
   return {
     type: 'pageSeen',
-    page: {
+    page: folderPage({
       loadId,
-      url: `${ORIGIN}/en/folders/201`,
       origin: ORIGIN,
-      kind: 'folder',
-      folderId: '201',
       folderName: 'Northwind Traders',
-      provider: 'xero',
       expired: change.expired ?? false,
       statusLoaded: change.statusLoaded ?? false,
-      refreshFailed: false,
-      sync: 'synced',
-      folderMenu: true,
-      exportFailedTab: false,
-      forbiddenDocuments: [],
-      documentUrls: {},
       folderUrl: `${ORIGIN}/en/folders/201`,
-    },
+    }),
   };
 }
 

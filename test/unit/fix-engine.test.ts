@@ -3,30 +3,13 @@ import type { PageSnapshot } from '@/lib/datamolino/snapshot';
 import { ACTION_TIMEOUT_MS, advance, MAX_ATTEMPTS, newFlow } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
 import type { FlowKind } from '@/lib/messages';
+import { folderPage } from './fixtures/page-snapshot';
 
 const ORIGIN = 'https://app.datamolino.com';
 const FOLDER = `${ORIGIN}/en/folders/201`;
 let load = 0;
 
-function page(p: Partial<PageSnapshot>): PageSnapshot {
-  return {
-    loadId: `load-${++load}`,
-    url: FOLDER,
-    origin: ORIGIN,
-    kind: 'folder',
-    folderId: '201',
-    provider: 'xero',
-    expired: false,
-    statusLoaded: true,
-    refreshFailed: false,
-    sync: 'synced',
-    folderMenu: true,
-    forbiddenDocuments: [],
-    documentUrls: {},
-    exportFailedTab: false,
-    ...p,
-  };
-}
+const page = (p: Partial<PageSnapshot>): PageSnapshot => folderPage({ loadId: `load-${++load}`, ...p });
 
 const flowOf = (kind: FlowKind, ctx: Partial<Flow['ctx']> = {}) =>
   newFlow({

@@ -6,7 +6,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { firstScreenRead, startFirstScreenRead } from '@/components/first-screen-read';
 import { digestOf, FIRST_ROWS, groupFolders, groupsOfDigest } from '@/components/folder-order';
 import { when } from '@/components/format';
-import { HealthPanel } from '@/components/HealthPanel';
+import { HealthPanel, whenFirstScreenRead } from '@/components/HealthPanel';
 import { newFlow } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
 import type { FolderHealth } from '@/lib/health/model';
@@ -231,6 +231,26 @@ describe('the popup’s first screen (digest)', () => {
     expect(get).toHaveBeenCalledTimes(1);
     await firstScreenRead();
     expect(get).toHaveBeenCalledTimes(2);
+  });
+
+  it('renders once: with the first screen when storage answers, without it when storage does not', async () => {
+    delete (globalThis as Record<string, unknown>).__connectionDoctorFirstScreenRead;
+    await healthItem.setValue(asMap(many));
+    await browser.storage.local.set({ healthDigest: digestOf(many, new Date()) });
+    const shown: unknown[] = [];
+    whenFirstScreenRead((firstScreen) => shown.push(firstScreen));
+    await waitFor(() => expect(shown).toHaveLength(1));
+    expect(shown[0]).toMatchObject({ digest: { summary: { total: 100 } }, flows: [], batch: null });
+
+    // Storage never answers: the popup still renders, after a moment, with nothing read.
+    vi.spyOn(browser.storage.local, 'get').mockReturnValue(new Promise(() => {}) as never);
+    const late: unknown[] = [];
+    whenFirstScreenRead((firstScreen) => late.push(firstScreen));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(late).toEqual([]);
+    await waitFor(() => expect(late).toEqual([undefined]), { timeout: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(shown).toHaveLength(1);
   });
 
   it('formats times as toLocaleTimeString and toLocaleDateString do', () => {

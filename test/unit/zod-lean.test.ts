@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { PageSnapshot } from '@/lib/datamolino/snapshot';
 import { int, stringRecord } from '@/lib/zod-lean';
+import { folderPage } from './fixtures/page-snapshot';
 
 /** Each stand-in must accept and reject exactly what the zod schema it replaces does, and give the same data back. */
 function sameAs(lean: z.ZodMiniType, original: z.ZodMiniType, inputs: unknown[]) {
@@ -38,22 +39,7 @@ describe('zod stand-ins', () => {
   });
 
   it('a page report with a document id longer than an id may be is refused', () => {
-    const page = {
-      loadId: 'x',
-      url: 'https://app.datamolino.com/en/folders/1',
-      origin: 'https://app.datamolino.com',
-      kind: 'folder',
-      folderId: '1',
-      provider: 'xero',
-      expired: false,
-      statusLoaded: true,
-      refreshFailed: false,
-      sync: 'unknown',
-      folderMenu: true,
-      exportFailedTab: false,
-      forbiddenDocuments: [],
-      documentUrls: { '12': 'https://app.datamolino.com/en/documents/12' },
-    };
+    const page = folderPage({ documentUrls: { '12': 'https://app.datamolino.com/en/documents/12' } });
     expect(PageSnapshot.safeParse(page).success).toBe(true);
     const longId = 'd'.repeat(65);
     expect(PageSnapshot.safeParse({ ...page, documentUrls: { [longId]: 'https://x' } }).success).toBe(false);
