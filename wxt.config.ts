@@ -1,4 +1,5 @@
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 // WXT sets NODE_ENV to the mode's name when none is given, so `--mode sandbox` ran Vite as a development build:
@@ -32,13 +33,43 @@ const EXTENSION_PAGES_CSP =
 const MANIFEST_KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAs0EPD7bhtPZ7GF1erYn2ctZgqCvbNjdYFNS9Ml0GInAhNmTMMt+2ExJLzRJLaQ2b3ZiFTLB5Izg2mmW6lep+Vxw/SP1QK10ZIX/F5QQ0d/T4v+ehomBXE+s6fDinc8CXZ29xpUFOERFouJwf0BrtaR5rcae7U8lJoHHSviq1XRow+XBBy/HNYd3928eZaJfBVLesWVEpEWw6Mu7RyN1VxujyX0Ggp9IJAm991usN/bZgy4nOVivuSxF2/IF+SuLUJUJFhqsus0sIJOhb+l/H8iumkPPTjW0zCElS4O523JXVhBy2JRU1WyQc/2Q2DmhJY1X+4zbDOqiaHgH/tPKvwwIDAQAB';
 
+/**
+ * Removes module scripts whose chunk is empty from built pages. WXT adds its (here empty) plugin loader to every page
+ * as a module script; the popup has no module of its own (entrypoints/popup-app.tsx), so it would load an empty module
+ * before its first frame.
+ */
+function dropEmptyModuleScripts(): Plugin {
+  return {
+    name: 'connection-doctor:drop-empty-module-scripts',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return html;
+        return html.replace(
+          /\s*<script type="module"[^>]*\bsrc="\/([^"]+\.js)"[^>]*><\/script>/g,
+          (tag, file: string) => {
+            const chunk = bundle[file];
+            return chunk?.type === 'chunk' && chunk.code.trim() === '' ? '' : tag;
+          },
+        );
+      },
+    },
+  };
+}
+
 export default defineConfig({
   imports: false,
   vite: () => ({
-    plugins: [preact()],
+    plugins: [preact(), dropEmptyModuleScripts()],
     // Not `treeshake.manualPureFunctions: ['z']`: it matches every function called `z` in every module, minified
     // Preact's diff among them, whose calls were then dropped (the popup and options page rendered nothing).
-    build: process.env.BUILD_SOURCEMAP ? { sourcemap: true } : {},
+    build: {
+      // Chromium and Firefox preload modules themselves; without the polyfill, pages with no module of their own (the
+      // popup) load no module script at all.
+      modulePreload: { polyfill: false },
+      ...(process.env.BUILD_SOURCEMAP ? { sourcemap: true } : {}),
+    },
     define: {
       __SANDBOX_ORIGIN__: JSON.stringify(`http://127.0.0.1:${SANDBOX_PORT}`),
     },

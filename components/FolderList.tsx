@@ -123,7 +123,7 @@ export function FolderList({
 
   let budget = limit;
   return (
-    <section class="folder-list" aria-label="Folders by account">
+    <section class={limit > FIRST_ROWS ? 'folder-list grown' : 'folder-list'} aria-label="Folders by account">
       {count >= SEARCH_FROM && (
         <div class="search">
           <label for="folder-search">Search folders</label>

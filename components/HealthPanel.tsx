@@ -33,8 +33,8 @@ export interface PopupData {
 }
 
 /**
- * The first screen comes from three small stored values, read before anything else (popup.html starts the read before
- * its modules load, and the popup renders only once it has them, so its first frame already lists folders). Every
+ * The first screen comes from three small stored values, read before anything else (popup.html starts the read while
+ * the popup's script loads, and the popup renders only once it has them, so its first frame already lists folders). Every
  * folder is read only after that frame: storage answers in order, and the whole health map takes far longer to read
  * than the digest.
  */
@@ -202,7 +202,7 @@ async function openFolder(url: string) {
 export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
   const { data, error, reload } = usePopupData(firstScreen);
   const [actionError, setActionError] = useState<string | undefined>();
-  const [dismissedBatch, setDismissedBatch] = useState(() => localStorage.getItem(DISMISSED_BATCH));
+  const [closedBatch, setClosedBatch] = useState<string | null>(null);
   const now = useNow();
 
   useEffect(() => {
@@ -243,7 +243,7 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
       },
       close: (batch) => {
         localStorage.setItem(DISMISSED_BATCH, batch.id);
-        setDismissedBatch(batch.id);
+        setClosedBatch(batch.id);
       },
     }),
     [report],
@@ -277,7 +277,9 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
         f.status === 'running' || f.status === 'waiting' || now.getTime() - Date.parse(f.updatedAt) < SHOW_FINISHED_MS,
     )
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-  const batch = data.batch && data.batch.id !== dismissedBatch ? data.batch : null;
+  // localStorage is read only when there is a batch to show: its first read in a page waits for the browser.
+  const batch =
+    data.batch && data.batch.id !== (closedBatch ?? localStorage.getItem(DISMISSED_BATCH)) ? data.batch : null;
   const summary = data.folders ? summarise(data.folders, now) : data.digest?.summary;
 
   return (

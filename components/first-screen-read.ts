@@ -1,7 +1,7 @@
 /**
  * The popup's first read from storage: the health digest, flows and batch (components/HealthPanel.tsx checks and
- * shows them). popup.html starts it from a small classic script (entrypoints/popup-first-screen.ts) before the popup's
- * modules are fetched, so storage answers while they load and run instead of after. No zod, no Preact here: that
+ * shows them). popup.html starts it from a small classic script (entrypoints/popup-first-screen.ts) while the popup's
+ * own script still loads, so storage answers while that loads and runs instead of after. No zod, no Preact here: that
  * script must stay tiny.
  */
 import { browser } from 'wxt/browser';

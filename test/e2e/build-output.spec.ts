@@ -51,6 +51,16 @@ test('every build declares the strict CSP for its pages', () => {
   }
 });
 
+test('the popup loads two scripts and nothing else before its first frame: the first-screen read and its own code', () => {
+  for (const dir of [PRODUCTION, SANDBOX]) {
+    const html = readFileSync(path.join(dir, 'popup.html'), 'utf8');
+    const loads = [...html.matchAll(/<(?:script|link)\b[^>]*>/g)].map(([tag]) => tag.replace(/\s+/g, ' '));
+    expect(loads, dir).toEqual(['<script async src="/popup-first-screen.js">', '<script defer src="/popup-app.js">']);
+    // Its styles travel inside its script.
+    expect(readFileSync(path.join(dir, 'popup-app.js'), 'utf8')).toContain('.folder-list.grown .folder');
+  }
+});
+
 test('the sandbox build also runs on loopback (any port)', () => {
   const manifest = JSON.parse(readFileSync(path.join(SANDBOX, 'manifest.json'), 'utf8'));
   expect(manifest.content_scripts[0].matches).toEqual(

@@ -437,5 +437,10 @@ describe('fix all and scan all', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Close summary' }));
     await waitFor(() => expect(screen.queryByRole('heading', { name: 'Fix all finished' })).toBeNull());
+    // The next popup remembers it was closed.
+    cleanup();
+    render(<HealthPanel />);
+    expect(await screen.findByText('Bluebell Florists')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Fix all finished' })).toBeNull();
   });
 });
