@@ -105,7 +105,7 @@ try {
   await step('popup', 'popup first render', async () => {
     const { popupFirstRenderMs1000, samples, emptyPageMs } = await measurePopupFirstRender(lab);
     results.popupFirstRenderMs1000 = popupFirstRenderMs1000;
-    notes.popup = `opens: ${samples.join(', ')} ms; an empty extension page, measured alike: ${emptyPageMs} ms (median)`;
+    notes.popup = `opens: ${samples.join(', ')} ms; an empty extension page opened as the popup: ${emptyPageMs} ms (median)`;
   });
   await step('health', 'health-check calls', async () => {
     const { healthCheckCalls, providers } = await measureHealthCheckCalls(lab);
