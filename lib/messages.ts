@@ -186,6 +186,8 @@ export const ContentRequest = z.discriminatedUnion('type', [
   /** The flow shown on this tab changed (null: none). Checked again on arrival. */
   z.object({ type: z.literal('flowChanged'), flow: z.unknown() }),
   z.object({ type: z.literal('snapshot') }),
+  /** A flow gave up waiting for the page its action asked for: stop loading it. */
+  z.object({ type: z.literal('stopLoading') }),
 ]);
 export type ContentRequest = z.infer<typeof ContentRequest>;
 

@@ -208,8 +208,10 @@ async function audit(flow: Flow, action: PageAction, outcome: string) {
 
 /** Advances the flow on this page; sends the next action to the tab. Returns the flow as stored. */
 async function step(input: Flow, page: PageSnapshot): Promise<Flow> {
-  let { flow, action } = advance(input, page, Date.now());
+  const tab = await browser.tabs.get(input.tabId).catch(() => undefined);
+  let { flow, action, stopLoading } = advance(input, page, Date.now(), { loading: tab?.status === 'loading' });
   await saveFlow(flow);
+  if (stopLoading) await stopTabLoading(flow.tabId);
   if (action) {
     const result = await sendAction(flow, action);
     await audit(flow, action, result ? (result.ok ? 'done' : `refused: ${result.error}`) : 'sent');
@@ -249,6 +251,15 @@ async function sendAction(flow: Flow, action: PageAction): Promise<ActionResult 
   } catch {
     // The page unloaded while answering (the action navigated): its next report tells what happened.
     return undefined;
+  }
+}
+
+/** The page a flow's action asked for never came: its tab stops loading, so the page it still shows can tell why. */
+async function stopTabLoading(tabId: number) {
+  try {
+    await browser.tabs.sendMessage(tabId, { type: 'stopLoading' });
+  } catch {
+    // No page answers: the tab shows the ending once it loads one.
   }
 }
 

@@ -55,7 +55,7 @@ const ACTION_OPS = new Set([
 function isContentRequest(value: unknown): value is ContentRequest {
   const m = value as ContentRequest;
   if (typeof m !== 'object' || m === null) return false;
-  if (m.type === 'flowChanged' || m.type === 'snapshot') return true;
+  if (m.type === 'flowChanged' || m.type === 'snapshot' || m.type === 'stopLoading') return true;
   return m.type === 'runAction' && typeof m.flowId === 'string' && ACTION_OPS.has(m.action?.op);
 }
 
@@ -243,6 +243,11 @@ export function startPageWatch(ctx: ContentScriptContext) {
       return Promise.resolve({ ok: true, value: null });
     }
     if (req.type === 'snapshot') return Promise.resolve({ ok: true, value: snapshot() });
+    if (req.type === 'stopLoading') {
+      // As the browser's Stop button: the page Datamolino never sent stops loading, this one stays.
+      window.stop();
+      return Promise.resolve({ ok: true, value: null });
+    }
     return prepareAction(document, req.action, flow?.provider ?? 'unknown').then(({ result, commit }) => {
       // Act after answering: the action may unload this page.
       if (commit) setTimeout(commit, 0);

@@ -17,6 +17,14 @@ export const MAX_ATTEMPTS = 3;
 export interface Advance {
   flow: Flow;
   action?: PageAction;
+  /** The flow gave up on a page that is still loading: the tab is to stop loading it, so it shows the ending. */
+  stopLoading?: true;
+}
+
+/** What the browser says of the flow's tab, beside what its page reported. */
+export interface TabState {
+  /** The tab is loading a page (the spinner): no page has answered since. */
+  loading?: boolean;
 }
 
 export function newFlow(init: {
@@ -50,7 +58,7 @@ export function isActive(flow: Flow): boolean {
   return flow.status === 'running' || flow.status === 'waiting';
 }
 
-export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
+export function advance(input: Flow, page: PageSnapshot, now: number, tab: TabState = {}): Advance {
   if (!isActive(input)) return { flow: input };
   const flow: Flow = structuredClone(input);
   flow.updatedAt = new Date(now).toISOString();
@@ -99,7 +107,9 @@ export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
     // Also counted across the flow: an action whose page goes wrong (an error page, so back to the folder, so the
     // action again) must not alternate with the way back for ever.
     const sends = flow.ctx.sent.filter((k) => k === key).length;
-    if (attempts > MAX_ATTEMPTS || sends >= MAX_ATTEMPTS)
+    if (attempts > MAX_ATTEMPTS || sends >= MAX_ATTEMPTS) {
+      // Still loading after all those tries: Datamolino never sent the page the action asked for.
+      if (tab.loading) return { flow: finish(flow, 'failed', pageNotLoaded(flow, view.label)), stopLoading: true };
       return {
         flow: finish(flow, 'failed', {
           ok: false,
@@ -109,6 +119,7 @@ export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
           manualSteps: manualSteps(flow),
         }),
       };
+    }
     flow.pending = { key, loadId: page.loadId, at: now, attempts };
     flow.ctx.sent.push(key);
     if (decision.act.op === 'export' && key.startsWith('export:'))
@@ -116,6 +127,17 @@ export function advance(input: Flow, page: PageSnapshot, now: number): Advance {
     return { flow, action: decision.act };
   }
   return { flow: finish(flow, 'done', summarise(flow)) };
+}
+
+/** Datamolino did not send the page an action asked for, however long the flow waited and however often it asked. */
+function pageNotLoaded(flow: Flow, label: string): Outcome {
+  return {
+    ok: false,
+    title: 'Datamolino did not answer',
+    detail: `After “${label}”, Datamolino had not sent its next page within ${MAX_ATTEMPTS} tries of ${ACTION_TIMEOUT_MS / 1000} s each, so Connection Doctor stopped waiting for it. Datamolino may be slow or unavailable: run the fix again later, or follow the steps below.`,
+    next: [flow.kind],
+    manualSteps: manualSteps(flow),
+  };
 }
 
 /** The Export click had no answer from Datamolino: the document's state is unknown, so nothing is clicked again. */

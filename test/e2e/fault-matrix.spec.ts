@@ -213,7 +213,7 @@ async function playUser(folder: FolderPage, done: RegExp, deadline: number): Pro
     if (page.isClosed()) return 'tab closed';
     const text = (await status.count().catch(() => 0)) ? ((await status.textContent().catch(() => '')) ?? '') : '';
     if (done.test(text)) return text;
-    if (/tab was closed|did not respond|Stopped|Cancelled/.test(text)) return text;
+    if (/tab was closed|did not respond|did not answer|Stopped|Cancelled/.test(text)) return text;
     for (const button of [answer, consent])
       if (await button.isVisible().catch(() => false))
         await button

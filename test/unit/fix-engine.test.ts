@@ -58,6 +58,29 @@ describe('refresh flow', () => {
     }
     r = advance(r.flow, stuck, t + ACTION_TIMEOUT_MS + 1);
     expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome?.title).toBe('The page did not respond');
+    expect(r.flow.outcome?.manualSteps?.length).toBeGreaterThan(2);
+    expect(r.stopLoading).toBeUndefined();
+  });
+
+  it('gives up on a page that never loads with its own ending, and asks for the tab to stop loading', () => {
+    // The tab kept loading after each Refresh: the page that reported last is the one before the click.
+    const before = page({ expired: true });
+    const loading = { loading: true };
+    let r = advance(flowOf('refresh'), before, 0, loading);
+    let t = 0;
+    for (let i = 1; i < MAX_ATTEMPTS; i++) {
+      t += ACTION_TIMEOUT_MS + 1;
+      r = advance(r.flow, before, t, loading);
+      expect(r.action).toEqual({ op: 'menu', item: 'refresh' });
+      expect(r.stopLoading).toBeUndefined();
+    }
+    r = advance(r.flow, before, t + ACTION_TIMEOUT_MS + 1, loading);
+    expect(r.action).toBeUndefined();
+    expect(r.stopLoading).toBe(true);
+    expect(r.flow.status).toBe('failed');
+    expect(r.flow.outcome).toMatchObject({ title: 'Datamolino did not answer', next: ['refresh'] });
+    expect(r.flow.outcome?.detail).toContain('After “Folder Menu → Refresh Xero Connection”');
     expect(r.flow.outcome?.manualSteps?.length).toBeGreaterThan(2);
   });
 });
