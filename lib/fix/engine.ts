@@ -108,8 +108,8 @@ export function advance(input: Flow, page: PageSnapshot, now: number, tab: TabSt
     // action again) must not alternate with the way back for ever.
     const sends = flow.ctx.sent.filter((k) => k === key).length;
     if (attempts > MAX_ATTEMPTS || sends >= MAX_ATTEMPTS) {
-      // Still loading after all those tries: Datamolino never sent the page the action asked for.
-      if (tab.loading) return { flow: finish(flow, 'failed', pageNotLoaded(flow, view.label)), stopLoading: true };
+      // Still loading, and no page has answered since the last try: Datamolino never sent the page it asked for.
+      if (tab.loading && pending?.loadId === page.loadId) return { flow: finish(flow, 'failed', pageNotLoaded(flow, view.label)), stopLoading: true };
       return {
         flow: finish(flow, 'failed', {
           ok: false,
