@@ -206,9 +206,12 @@ async function audit(flow: Flow, action: PageAction, outcome: string) {
   await auditItem.setValue(entries.slice(-AUDIT_LIMIT));
 }
 
-/** Advances the flow on this page; sends the next action to the tab. Returns the flow as stored. */
-async function step(input: Flow, page: PageSnapshot): Promise<Flow> {
-  const tab = await browser.tabs.get(input.tabId).catch(() => undefined);
+/**
+ * Advances the flow on this page; sends the next action to the tab. Returns the flow as stored. `tab`: the flow's tab
+ * as the caller has just read it, if it has.
+ */
+async function step(input: Flow, page: PageSnapshot, tab?: Browser.tabs.Tab): Promise<Flow> {
+  tab ??= await browser.tabs.get(input.tabId).catch(() => undefined);
   let { flow, action, stopLoading } = advance(input, page, Date.now(), { loading: tab?.status === 'loading' });
   await saveFlow(flow);
   if (stopLoading) await stopTabLoading(flow.tabId);
@@ -231,7 +234,7 @@ async function step(input: Flow, page: PageSnapshot): Promise<Flow> {
       flow = structuredClone(flow);
       flow.ctx.menu = result.menu;
       flow.pending = undefined;
-      return step(flow, page);
+      return step(flow, page, tab);
     }
   }
   await notifyTab(flow);
@@ -399,7 +402,7 @@ export async function watchFlows() {
         continue;
       }
       const page = await snapshotOf(flow.tabId);
-      if (page) await step(flow, page);
+      if (page) await step(flow, page, tab);
     }
   });
 }

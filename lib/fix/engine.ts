@@ -109,7 +109,8 @@ export function advance(input: Flow, page: PageSnapshot, now: number, tab: TabSt
     const sends = flow.ctx.sent.filter((k) => k === key).length;
     if (attempts > MAX_ATTEMPTS || sends >= MAX_ATTEMPTS) {
       // Still loading, and no page has answered since the last try: Datamolino never sent the page it asked for.
-      if (tab.loading && pending?.loadId === page.loadId) return { flow: finish(flow, 'failed', pageNotLoaded(flow, view.label)), stopLoading: true };
+      if (tab.loading && pending?.loadId === page.loadId)
+        return { flow: finish(flow, 'failed', pageNotLoaded(flow, view.label)), stopLoading: true };
       return {
         flow: finish(flow, 'failed', {
           ok: false,
