@@ -91,12 +91,18 @@ async function popupFirstListMs(worker: Worker, cdp: CDPSession, base: string, p
     },
     { popup: page, keys: [FIRST, DONE] },
   );
-  const opened = await worker.evaluate(() =>
-    chrome.action.openPopup().then(
+  // Headless Chromium has no "active" window of its own once a popup has closed, and openPopup() without a window
+  // then fails ("Could not find an active browser window"): the popup opens over the browser's one normal window,
+  // focused first and named by id, as a click on its toolbar button would.
+  const opened = await worker.evaluate(async () => {
+    const [window] = await chrome.windows.getAll({ windowTypes: ['normal'] });
+    if (window?.id === undefined) return 'the browser has no normal window';
+    await chrome.windows.update(window.id, { focused: true });
+    return chrome.action.openPopup({ windowId: window.id }).then(
       () => '',
       (e: Error) => e.message,
-    ),
-  );
+    );
+  });
   if (opened) throw new Unavailable(`the popup did not open: ${opened}`);
   const deadline = Date.now() + 10_000;
   let stored: Record<string, unknown> = {};

@@ -1,4 +1,8 @@
-/** The bench's results (bench-results.json: numbers only) and how they are shown: a console table and docs/bench.md. */
+/**
+ * The bench's results (bench-results.json: the figures, and the browser versions they were measured in) and how they
+ * are shown: a console table and docs/bench.md.
+ */
+import type { BrowserVersions } from '../browsers';
 import type { BUDGETS } from './budgets';
 
 export interface BenchResults {
@@ -8,8 +12,12 @@ export interface BenchResults {
   idleWakeups?: number;
   bundleGzipBytes?: { content: number; background: number; popup: number };
   popupFirstRenderMs1000?: number;
+  /** The same measurement of an empty extension page opened as the popup: Chromium's own share. */
+  popupEmptyPageMs?: number;
   healthCheckCalls?: Record<string, number>;
   fixAllOverheadMsPerFolder?: number;
+  /** The browsers measured in (Debian updates them: a changed figure may be theirs). */
+  browsers?: BrowserVersions;
 }
 
 export interface Outcome {
@@ -76,6 +84,7 @@ function rows({ results: r, notes, budgets: b }: Outcome): Row[] {
     (popup ?? 0) <= b.popupFirstRenderMs1000,
   );
   if (popup === undefined) out.at(-1)!.value = missing('popup');
+  add('popupEmptyPageMs', r.popupEmptyPageMs, (x) => `${x} ms`, 'reference: an empty popup, Chromium alone');
 
   const calls = r.healthCheckCalls;
   const constant = calls ? new Set(Object.values(calls)).size === 1 : undefined;
@@ -94,6 +103,8 @@ function rows({ results: r, notes, budgets: b }: Outcome): Row[] {
   if (r.fixAllOverheadMsPerFolder === undefined) out.at(-1)!.value = missing('fixall');
   return out;
 }
+
+const browsersLine = (r: BenchResults) => (r.browsers ? `; ${r.browsers.chromium}; ${r.browsers.firefox}` : '');
 
 const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'ok' : 'MISSED');
 
@@ -125,7 +136,7 @@ export function renderMarkdown(outcome: Outcome, machine: string): string {
     .map(([group, note]) => `- ${group}: ${note}`)
     .join('\n');
   return `${MARKDOWN_HEAD}
-Measured on ${machine}.
+Measured on ${machine}${browsersLine(outcome.results)}.
 
 | Metric | Result | Budget | |
 |---|---|---|---|
@@ -172,7 +183,8 @@ How each figure is measured (test/bench/):
   build, since Playwright does not attach to popups). Median of 9 opens, each from an extension at rest (the previous
   popup has listed every folder and been closed). Alternating with them, an empty extension page whose one script
   writes a folder-like line is opened as the popup and measured the same way: what Chromium itself takes to open an
-  extension popup on the machine (shown in the details line).
+  extension popup on the machine (\`popupEmptyPageMs\`). The popup opens over a window the bench focuses first and
+  names by id: headless Chromium has no "active" window of its own once a popup has closed.
 - **healthCheckCalls**: requests the sandbox's providers receive from the extension's own client for one forced
   \`checkProviders\`, with Xero, QuickBooks and FreeAgent connected and 1, 10, 100 and 1,000 folders known.
 - **fixAllOverheadMsPerFolder**: "fix all" over 50 expired (refreshable) folders, as the popup starts it; batch time
@@ -193,7 +205,7 @@ export function withReadmeTable(readme: string, outcome: Outcome, machine: strin
   const table = rows(outcome)
     .map((r) => `| \`${r.metric}\` | ${r.value} | ${r.budget} | ${mark(r.ok)} |`)
     .join('\n');
-  const body = `Measured by \`npm run bench -- --docs\` on ${machine} (details: [docs/bench.md](docs/bench.md)).
+  const body = `Measured by \`npm run bench -- --docs\` on ${machine}${browsersLine(outcome.results)} (details: [docs/bench.md](docs/bench.md)).
 
 | Metric | Result | Budget | |
 |---|---|---|---|

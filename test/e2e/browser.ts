@@ -3,10 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Worker } from '@playwright/test';
+import { CHROMIUM_PATH } from '../browsers';
+
+export { CHROMIUM_PATH };
 
 export const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4600);
 export const EXTENSION_DIR = path.resolve('.output/chrome-mv3-sandbox');
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

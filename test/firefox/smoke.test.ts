@@ -1,23 +1,22 @@
 /**
- * Firefox smoke E2E: Debian's firefox-esr, driven over WebDriver BiDi by puppeteer-core, installs the sandbox build
- * (.output/firefox-mv3-sandbox) as a temporary add-on. Its content script must put the inline Fix next to an expired
- * folder's banner, and its popup must list that folder (content script → background → storage → extension page).
+ * Firefox E2E: Debian's firefox-esr with the sandbox build (.output/firefox-mv3-sandbox) installed as a temporary
+ * add-on. Its content script must put the inline Fix next to an expired folder's banner; its toolbar popup, opened as
+ * a click on the toolbar button opens it, must list that folder (content script → background → storage → popup); its
+ * options page must render. Every test fails on an error logged by any of the add-on's pages or scripts.
  *
  * `npm run test:firefox` builds the add-on for this sandbox's port before this runs. Another port than the Chromium
  * E2E's 4600, so the two never share a sandbox.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxApi } from '../e2e/sandbox-api';
 import { type Sandbox, startSandbox } from '../sandbox/server';
+import { FIREFOX_PATH, Firefox } from './firefox';
 
 const FIREFOX_SANDBOX_PORT = 4610;
-const FIREFOX_PATH = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 const EXTENSION_DIR = path.resolve('.output/firefox-mv3-sandbox');
-/** Firefox gives each add-on a random moz-extension:// host; this pins ours so the test can open the popup. */
-const ADDON_UUID = '5f0c6d2e-4b1a-4c8e-9a37-2d6e1c0b7f41';
 
 interface GeckoManifest {
   content_scripts: { matches: string[] }[];
@@ -25,9 +24,8 @@ interface GeckoManifest {
 }
 
 let sandbox: Sandbox | undefined;
-let browser: Browser | undefined;
+let firefox: Firefox | undefined;
 let api: SandboxApi;
-let manifest: GeckoManifest;
 const pages: Page[] = [];
 
 const major = (version: string) => Number.parseInt(version.replace(/^\D+/, ''), 10);
@@ -37,44 +35,33 @@ beforeAll(async () => {
     throw new Error(`${EXTENSION_DIR} is missing: run \`npm run test:firefox\`, which builds it first`);
   if (!existsSync(FIREFOX_PATH))
     throw new Error(`no Firefox at ${FIREFOX_PATH}: apt-get install firefox-esr, or set FIREFOX_PATH`);
-  manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
+  const manifest: GeckoManifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
   expect(manifest.content_scripts[0]?.matches, 'the sandbox build runs on loopback').toContain('http://127.0.0.1/*');
 
   sandbox = await startSandbox({ port: FIREFOX_SANDBOX_PORT, refreshDelayMs: 300 });
   api = new SandboxApi(sandbox.url);
-  browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX_PATH,
-    headless: true,
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [manifest.browser_specific_settings.gecko.id]: ADDON_UUID }),
-    },
-  });
-
-  const version = await browser.version(); // e.g. "firefox/140.12.0"
   const { strict_min_version: minVersion, id } = manifest.browser_specific_settings.gecko;
+  firefox = await Firefox.launch(EXTENSION_DIR, id);
+  const version = await firefox.browser.version(); // e.g. "firefox/153.8.0"
+  console.log(`Firefox E2E in ${version} (${FIREFOX_PATH})`);
   if (major(version) < major(minVersion))
     throw new Error(`${version} at ${FIREFOX_PATH} is older than the manifest's strict_min_version ${minVersion}`);
-  let installed: string;
-  try {
-    installed = await browser.installExtension(EXTENSION_DIR);
-  } catch (err) {
-    throw new Error(`${version} did not load the add-on from ${EXTENSION_DIR}: ${(err as Error).message}`);
-  }
-  expect(installed, 'the installed add-on is ours').toBe(id);
 }, 90_000);
 
 afterEach(async () => {
-  for (const page of pages.splice(0)) await page.close().catch(() => {});
+  await firefox?.closeToolbarPopup();
+  for (const page of pages.splice(0)) await page.close();
+  // Any error from the add-on (background, content script, popup, options) fails the test that caused it.
+  expect(await firefox?.takeErrors(), 'errors logged by the add-on').toEqual([]);
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await firefox?.close();
   await sandbox?.close();
 });
 
 async function newPage(): Promise<Page> {
-  const page = await browser!.newPage();
+  const page = await firefox!.browser.newPage();
   pages.push(page);
   return page;
 }
@@ -109,19 +96,26 @@ describe('the Firefox add-on (sandbox build) in firefox-esr', () => {
     expect(fixes).toEqual(['xero']);
   });
 
-  it('lists the folder the page reported in the popup', async () => {
+  it('lists the folder the page reported in the toolbar popup', async () => {
     await fixButton(await openExpiredFolder());
-    const popup = await newPage();
-    // Firefox moves the tab into the extension process; puppeteer then never sees the navigation end although the
-    // page loads, so wait for the popup's content instead of for goto.
-    popup.goto(`moz-extension://${ADDON_UUID}/popup.html`, { timeout: 20_000 }).catch(() => {});
-    const row = await popup.waitForSelector('::-p-text(Northwind Traders)', { timeout: 20_000 }).catch(() => null);
-    if (!row)
-      throw new Error(
-        `the popup did not list Northwind Traders within 20 s; it shows: ${JSON.stringify(
-          await popup.evaluate(() => (document.body?.textContent ?? '').slice(0, 300)).catch((e: Error) => e.message),
-        )}`,
-      );
-    expect(await popup.evaluate(() => document.body.textContent)).toMatch(/Northwind Traders[\s\S]*expired/);
+    await firefox!.openToolbarPopup();
+    const popup = await firefox!.waitForToolbarPopup(/Northwind Traders/);
+    expect(popup.url).toMatch(/^moz-extension:\/\/[^/]+\/popup\.html$/);
+    expect(popup.title).toBe('Connection Doctor');
+    expect(popup.text).toMatch(/Northwind Traders[\s\S]*Xero connection expired/);
+    // A popup that rendered nothing is sized to nothing.
+    expect(popup.width).toBeGreaterThan(300);
+    expect(popup.height).toBeGreaterThan(150);
+  });
+
+  it('renders the options page', async () => {
+    const options = await firefox!.openAddonPage('options.html');
+    pages.push(options);
+    await options.waitForSelector('::-p-text(Provider apps)', { timeout: 15_000 });
+    const text = await options.evaluate(() => document.body.textContent ?? '');
+    expect(text).toMatch(/Connection Doctor options/);
+    expect(text).toMatch(/Audit log/);
+    expect(text).toMatch(/Reset all data/);
+    expect(await options.$$eval('input', (inputs) => inputs.length)).toBeGreaterThan(3);
   });
 });

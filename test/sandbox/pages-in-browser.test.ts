@@ -2,10 +2,11 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser';
 import { type Sandbox, startSandbox } from './server';
 import { scenario } from './test-browser';
 
-const executablePath = process.env.CHROMIUM_PATH || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const executablePath = existsSync(CHROMIUM_PATH) ? CHROMIUM_PATH : undefined;
 
 let sandbox: Sandbox;
 let browser: Browser;
@@ -14,7 +15,7 @@ let page: Page;
 describe.skipIf(!executablePath)('folder page scripts (Chromium)', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, refreshDelayMs: 1200 });
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();
@@ -40,8 +41,10 @@ describe.skipIf(!executablePath)('folder page scripts (Chromium)', () => {
   });
 
   it('shows no banner while connected', async () => {
+    // Listening before the page loads: the page asks for its status 100 ms after load, which may come before goto returns.
+    const status = page.waitForResponse((r) => r.url().endsWith('/status.json'));
     await page.goto(`${sandbox.url}/en/folders/201`);
-    await page.waitForResponse((r) => r.url().endsWith('/status.json'));
+    await status;
     await page.waitForTimeout(100);
     expect(await page.getByRole('alert').count()).toBe(0);
   });
