@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { ProviderStatus } from '../../lib/messages';
-import { createTokenExchangeHandler } from '../../lib/token-exchange/handler';
+import { createTokenExchangeHandler } from '../../token-exchange/handler';
 
 export const EXTENSION_ID = 'egkkljjpefjodlbkijciejnadkobcdfh';
 export const CLIENT_ID = 'connection-doctor-sandbox';

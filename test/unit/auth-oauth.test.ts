@@ -9,7 +9,7 @@ import {
   refreshGrant,
   revokeGrant,
 } from '@/lib/auth/oauth';
-import { createTokenExchangeHandler } from '@/lib/token-exchange/handler';
+import { createTokenExchangeHandler } from '@/token-exchange/handler';
 
 const REDIRECT = 'https://egkkljjpefjodlbkijciejnadkobcdfh.chromiumapp.org/xero';
 const XERO_APP: ProviderApp = { mode: 'public-pkce', clientId: 'xero-client' };

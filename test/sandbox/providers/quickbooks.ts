@@ -34,6 +34,8 @@ const SCOPES = new Set([
   'address',
 ]);
 const DAY_MS = 86_400_000;
+/** Refresh tokens stop working five years after the user connected, however often they are used. */
+const REFRESH_MAX_MS = 5 * 365 * DAY_MS;
 
 interface Fault {
   type: string;
@@ -151,7 +153,7 @@ export function createQuickBooksFake(ctx: ProviderContext): QuickBooksFake {
       accessTtlS: 3600,
       // 100 days rolling, and never more than 5 years after the user connected.
       refreshIdleMs: 100 * DAY_MS,
-      refreshMaxMs: 5 * 365 * DAY_MS,
+      refreshMaxMs: REFRESH_MAX_MS,
       rotationGraceMs: 0,
       issuesRefreshToken: () => true,
       newAccessToken: () => randomToken(64),
@@ -167,6 +169,10 @@ export function createQuickBooksFake(ctx: ProviderContext): QuickBooksFake {
       refresh_token: minted.refreshToken,
       x_refresh_token_expires_in: grants.refreshTokenExpiresIn(grant),
       expires_in: minted.expiresIn,
+      // Intuit adds the absolute five-year limit only for clients that opt in with this header.
+      ...(ex.header('x-include-refresh-token-hard-expires-in')?.toLowerCase() === 'true'
+        ? { x_refresh_token_hard_expires_in: Math.max(0, Math.ceil((grant.createdAt + REFRESH_MAX_MS - now()) / 1000)) }
+        : {}),
       ...(grant.scopes.includes('openid') ? { id_token: idToken(ex, grant, via) } : {}),
     };
   }

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTokenExchangeHandler, type TokenExchangeConfig } from '@/lib/token-exchange/handler';
+import { createTokenExchangeHandler, type TokenExchangeConfig } from '../handler';
 
 interface Received {
   method: string;
@@ -37,6 +37,12 @@ beforeAll(async () => {
       received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
       const form = new URLSearchParams(body);
       if (req.url === '/hang') return; // never answers
+      if (req.url === '/stall') {
+        // Starts answering, then stops.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"access_token":');
+        return;
+      }
       if (req.url === '/huge') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(`{"pad":"${'x'.repeat(200_000)}"}`);
@@ -199,9 +205,20 @@ describe('token exchange', () => {
       expect(response.headers.get('access-control-allow-headers')).toContain('content-type');
     });
 
-    it('accepts any Firefox install through a moz-extension://* entry', async () => {
+    it('refuses a Firefox install that is only covered by a moz-extension://* entry: origins are exact', async () => {
       const origin = 'moz-extension://0b7a1c8e-8f1a-4c1e-9d1f-2d3a4b5c6d7e';
       const response = await handler()(
+        post({ provider: 'freeagent', grant_type: 'refresh_token', refresh_token: 'r' }, { origin }),
+      );
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ error: 'origin_not_allowed' });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(received).toHaveLength(0);
+    });
+
+    it('accepts a Firefox install listed by its exact origin', async () => {
+      const origin = 'moz-extension://0b7a1c8e-8f1a-4c1e-9d1f-2d3a4b5c6d7e';
+      const response = await handler({ allowedOrigins: [EXTENSION, origin] })(
         post({ provider: 'freeagent', grant_type: 'refresh_token', refresh_token: 'r' }, { origin }),
       );
       expect(response.status).toBe(200);
@@ -324,6 +341,12 @@ describe('token exchange', () => {
     it('answers 504 when it does not answer in time', async () => {
       const response = await handler({ ...quickbooksAt(`${base}/hang`), timeoutMs: 200 })(post(refresh));
       expect(response.status).toBe(504);
+    });
+
+    it('answers 504 when it stops in the middle of its answer', async () => {
+      const response = await handler({ ...quickbooksAt(`${base}/stall`), timeoutMs: 300 })(post(refresh));
+      expect(response.status).toBe(504);
+      expect(logLines).toEqual(['token-exchange quickbooks refresh_token → timeout']);
     });
 
     it('answers 502 rather than relaying an oversized body', async () => {

@@ -1,11 +1,12 @@
 /**
- * Reference token-exchange endpoint for QuickBooks and FreeAgent. Both token endpoints demand the app's client
- * secret (Basic auth, also for refresh), which an extension must never ship, so the extension sends the code or
- * refresh token here and this adds the secret. Stateless, Web-standard Request → Response: runs on any
- * serverless runtime. Xero needs none of this (PKCE public client).
+ * The token-exchange endpoint for QuickBooks and FreeAgent. Both token endpoints demand the app's client secret
+ * (Basic auth, also for refresh), which an extension must never ship, so the extension sends the code or refresh
+ * token here and this adds the secret. Stateless, Web-standard Request → Response: `worker.ts` runs it as a
+ * Cloudflare Worker, and it runs unchanged on any runtime with `fetch`. Xero needs none of this (PKCE public
+ * client). Its only dependency is zod.
  */
+import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import { describeIssues } from '../zod-issues';
 
 export interface TokenExchangeProviderConfig {
   clientId: string;
@@ -18,10 +19,11 @@ export interface TokenExchangeProviderConfig {
 export interface TokenExchangeConfig {
   providers: { quickbooks?: TokenExchangeProviderConfig; freeagent?: TokenExchangeProviderConfig };
   /**
-   * Exact origins, e.g. `chrome-extension://egkkljjpefjodlbkijciejnadkobcdfh`. An entry ending in `*` is a prefix:
-   * Firefox gives each install its own `moz-extension://<uuid>`, so Firefox support needs `moz-extension://*`.
+   * Exact origins only, e.g. `chrome-extension://egkkljjpefjodlbkijciejnadkobcdfh`. Firefox gives each install its
+   * own `moz-extension://<uuid>`, so every Firefox install is listed by itself. There are no wildcards: an entry
+   * such as `moz-extension://*` matches nothing.
    */
-  allowedOrigins: string[];
+  allowedOrigins: readonly string[];
   /** Receives one line per request (provider, action, status) — never codes, tokens or secrets. */
   log?: (line: string) => void;
   /** How long to wait for the provider (default 15 s). */
@@ -30,8 +32,12 @@ export interface TokenExchangeConfig {
 
 const MAX_REQUEST_BYTES = 16 * 1024;
 const MAX_PROVIDER_RESPONSE_BYTES = 64 * 1024;
+/** Sent to the providers: FreeAgent turns away requests without a User-Agent, and some runtimes send none. */
+const USER_AGENT = 'ConnectionDoctor-TokenExchange/1.0';
 const Provider = z.enum(['quickbooks', 'freeagent'], { error: 'provider must be "quickbooks" or "freeagent"' });
 const Secretish = z.string().check(z.minLength(1), z.maxLength(4096));
+/** zod's English messages, per parse (the global zod config stays untouched); messages in the schemas win. */
+const englishIssues = en().localeError;
 
 const TokenRequestSchema = z.discriminatedUnion(
   'grant_type',
@@ -73,8 +79,8 @@ export function createTokenExchangeHandler(cfg: TokenExchangeConfig): (request: 
     if (body === 'unreadable') return jsonError(400, 'invalid_request', 'The request body is not valid JSON.', cors);
 
     const isRevoke = typeof body === 'object' && body !== null && 'action' in body;
-    const parsed = (isRevoke ? RevokeRequestSchema : TokenRequestSchema).safeParse(body);
-    if (!parsed.success) return jsonError(400, 'invalid_request', describeIssues(parsed.error), cors);
+    const parsed = (isRevoke ? RevokeRequestSchema : TokenRequestSchema).safeParse(body, { error: englishIssues });
+    if (!parsed.success) return jsonError(400, 'invalid_request', describeIssues(parsed.error.issues), cors);
     const req: TokenExchangeRequest = parsed.data;
 
     const provider = cfg.providers[req.provider];
@@ -86,11 +92,15 @@ export function createTokenExchangeHandler(cfg: TokenExchangeConfig): (request: 
     }
 
     const action = 'action' in req ? 'revoke' : req.grant_type;
+    const signal = AbortSignal.timeout(timeoutMs);
     let upstream: Response;
+    let upstreamBody: string | undefined;
     try {
-      upstream = await fetch(providerRequest(provider, req, timeoutMs));
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      upstream = await fetch(providerRequest(provider, req, signal));
+      // The timeout also covers the body: a provider that stalls mid-answer is as good as one that never answers.
+      upstreamBody = await readCapped(upstream, MAX_PROVIDER_RESPONSE_BYTES);
+    } catch {
+      const timedOut = signal.aborted;
       log(`token-exchange ${req.provider} ${action} → ${timedOut ? 'timeout' : 'unreachable'}`);
       return jsonError(
         timedOut ? 504 : 502,
@@ -99,7 +109,6 @@ export function createTokenExchangeHandler(cfg: TokenExchangeConfig): (request: 
         cors,
       );
     }
-    const upstreamBody = await readCapped(upstream, MAX_PROVIDER_RESPONSE_BYTES);
     log(`token-exchange ${req.provider} ${action} → ${upstream.status}`);
     if (upstreamBody === undefined) {
       return jsonError(502, 'provider_response_too_large', `${req.provider} sent an oversized answer.`, cors);
@@ -116,12 +125,16 @@ export function createTokenExchangeHandler(cfg: TokenExchangeConfig): (request: 
   };
 }
 
-function providerRequest(provider: TokenExchangeProviderConfig, req: TokenExchangeRequest, timeoutMs: number): Request {
+function providerRequest(
+  provider: TokenExchangeProviderConfig,
+  req: TokenExchangeRequest,
+  signal: AbortSignal,
+): Request {
   const headers = {
     authorization: `Basic ${base64(`${provider.clientId}:${provider.clientSecret}`)}`,
     accept: 'application/json',
+    'user-agent': USER_AGENT,
   };
-  const signal = AbortSignal.timeout(timeoutMs);
   if ('action' in req) {
     // Intuit's revoke endpoint takes JSON.
     return new Request(provider.revokeUrl!, {
@@ -143,8 +156,17 @@ function providerRequest(provider: TokenExchangeProviderConfig, req: TokenExchan
   });
 }
 
+/** Exact, case-sensitive comparison: no prefixes, no patterns. */
 function isAllowedOrigin(origin: string, allowed: readonly string[]): boolean {
-  return allowed.some((entry) => (entry.endsWith('*') ? origin.startsWith(entry.slice(0, -1)) : origin === entry));
+  return allowed.includes(origin);
+}
+
+/** "path.to.field: what is wrong" for the first few issues. zod's messages name types, never submitted values. */
+function describeIssues(issues: readonly z.core.$ZodIssue[], limit = 3): string {
+  return issues
+    .slice(0, limit)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
 }
 
 function corsHeaders(origin: string): Record<string, string> {
