@@ -10,7 +10,7 @@ if (process.env.NODE_ENV === 'sandbox') process.env.NODE_ENV = 'production';
 /** Loopback origin of the sandbox that the sandbox build talks to (see test/sandbox). */
 export const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4600);
 
-import { DATAMOLINO_MATCHES as DATAMOLINO_HOSTS } from './lib/datamolino/hosts';
+import { DATAMOLINO_MATCHES as DATAMOLINO_HOSTS } from './lib/datamolino/urls';
 
 const SANDBOX_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const PROVIDER_HOSTS = [
@@ -60,6 +60,9 @@ function dropEmptyModuleScripts(): Plugin {
 
 export default defineConfig({
   imports: false,
+  // webextension-polyfill is the one `browser` API of every context (wxt/browser resolves to it): listeners may return
+  // promises, and Chrome and Firefox behave alike.
+  modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({
     plugins: [preact(), dropEmptyModuleScripts()],
     // Not `treeshake.manualPureFunctions: ['z']`: it matches every function called `z` in every module, minified

@@ -3,16 +3,14 @@
  * runs (with the folder waiting for consent), and the summary at the end.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { BatchStatus } from '@/lib/batch';
 import type { Flow } from '@/lib/fix/flow';
-import { type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
-import type { BatchStatus } from '@/lib/messages';
+import { type HealthSummary, plural } from '@/lib/health/digest';
+import type { FolderHealth } from '@/lib/health/model';
+import { FIXABLE_STATES, PROVIDER_LABEL } from '@/lib/model';
 import { showTab } from './FlowCard';
-import type { HealthSummary } from './folder-order';
-import { plural } from './format';
 
-const FIXABLE = new Set(['expired', 'disconnected', 'forbidden']);
-
-export const fixableFolders = (folders: FolderHealth[]) => folders.filter((f) => FIXABLE.has(f.state));
+export const fixableFolders = (folders: FolderHealth[]) => folders.filter((f) => FIXABLE_STATES.has(f.state));
 
 export interface BatchActions {
   start(kind: BatchStatus['kind']): Promise<void>;

@@ -3,10 +3,8 @@
  * the provider), and the ending with the next step to take.
  */
 import { browser } from 'wxt/browser';
-import { isActive } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
-import { PROVIDER_LABEL } from '@/lib/health/labels';
-import type { FlowKind } from '@/lib/messages';
+import { type FlowKind, isActive, PROVIDER_LABEL } from '@/lib/model';
 import { FLOW_LABEL, START_LABEL } from './format';
 
 const STEP_MARK = { pending: '○', active: '…', done: '✓', failed: '✗' } as const;

@@ -6,9 +6,9 @@
 import { Component } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Flow } from '@/lib/fix/flow';
-import { attentionOf, describeState, type FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
-import type { FlowKind } from '@/lib/messages';
-import { FIRST_ROWS, groupFolders, groupsOfDigest, type HealthDigest, matchesSearch } from './folder-order';
+import { FIRST_ROWS, groupFolders, groupsOfDigest, type HealthDigest, matchesSearch } from '@/lib/health/digest';
+import { attentionOf, describeState, type FolderHealth, folderKey } from '@/lib/health/model';
+import { type FlowKind, isActive, PROVIDER_LABEL } from '@/lib/model';
 import { START_LABEL, when } from './format';
 
 const ROWS_PER_FRAME = 100;
@@ -47,7 +47,7 @@ function folderRow({ folder, flow, actions, nowMinute }: FolderRowProps) {
   const attention = attentionOf(folder, now);
   const nameId = `folder-${folder.key}`;
   const hasProblem = folder.state !== 'healthy' || folder.forbiddenDocuments.length > 0;
-  const busy = flow !== undefined && (flow.status === 'running' || flow.status === 'waiting');
+  const busy = flow !== undefined && isActive(flow);
   const button = (kind: FlowKind) => (
     <button type="button" disabled={busy} onClick={() => actions.start(folder, kind)}>
       {START_LABEL[kind]}
@@ -110,8 +110,7 @@ export function FolderList({
 
   const flowByFolder = useMemo(() => {
     const map = new Map<string, Flow>();
-    for (const f of flows)
-      if (f.status === 'running' || f.status === 'waiting') map.set(`${f.origin}|${f.folderId}`, f);
+    for (const f of flows) if (isActive(f)) map.set(folderKey(f.origin, f.folderId), f);
     return map;
   }, [flows]);
 

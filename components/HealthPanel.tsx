@@ -8,20 +8,19 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import * as z from 'zod/mini';
-import { Flow } from '@/lib/fix/flow';
-import { FolderHealth } from '@/lib/health/model';
-import { BatchStatus, type FlowKind } from '@/lib/messages';
-import { ask } from './ask';
+import { BatchStatus } from '@/lib/batch';
+import { type Flow, FlowMap } from '@/lib/fix/flow';
+import { HealthDigest, type HealthSummary, summarise } from '@/lib/health/digest';
+import type { FolderHealth } from '@/lib/health/model';
+import { ask } from '@/lib/messaging';
+import { type FlowKind, isActive, SHOW_FINISHED_MS } from '@/lib/model';
 import { type BatchActions, BatchPanel } from './BatchPanel';
 import { type FlowActions, FlowCard } from './FlowCard';
 import { type FolderActions, FolderList } from './FolderList';
-import { firstScreenRead } from './first-screen-read';
-import { digestOf, HealthDigest, type HealthSummary, summarise } from './folder-order';
+import { FIRST_SCREEN_KEYS, firstScreenRead } from './first-screen-read';
 import { ProvidersSection } from './ProvidersSection';
 import { afterNextPaint } from './paint';
 
-/** A finished fix stays in the popup this long (its ending and next step), unless closed. */
-const SHOW_FINISHED_MS = 15 * 60_000;
 const DISMISSED_BATCH = 'connection-doctor:dismissed-batch';
 
 export interface PopupData {
@@ -40,9 +39,10 @@ export interface PopupData {
  */
 export async function readFirstScreen(): Promise<PopupData> {
   const raw = await firstScreenRead();
-  const digest = z.nullable(HealthDigest).safeParse(raw.healthDigest ?? null);
-  const flows = z.record(z.string(), Flow).safeParse(raw.flows ?? {});
-  const batch = z.nullable(BatchStatus).safeParse(raw.batch ?? null);
+  // The schemas of the items these values belong to (lib/storage.ts), without loading every item before this frame.
+  const digest = z.nullable(HealthDigest).safeParse(raw[FIRST_SCREEN_KEYS.digest] ?? null);
+  const flows = FlowMap.safeParse(raw[FIRST_SCREEN_KEYS.flows] ?? {});
+  const batch = z.nullable(BatchStatus).safeParse(raw[FIRST_SCREEN_KEYS.batch] ?? null);
   return {
     digest: digest.success ? digest.data : null,
     flows: flows.success ? Object.values(flows.data) : [],
@@ -71,22 +71,10 @@ export function whenFirstScreenRead(show: (firstScreen?: PopupData) => void): vo
 
 const loadStorage = () => import('@/lib/storage');
 
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** Every folder, checked 200 at a time so the popup stays responsive (a folder that fails its check is left out). */
+/** Every folder, as stored and checked. */
 async function readAllFolders(): Promise<FolderHealth[]> {
   const { healthItem } = await loadStorage();
-  const stored = await healthItem.getValue();
-  const entries = stored && typeof stored === 'object' ? Object.values(stored) : [];
-  const folders: FolderHealth[] = [];
-  for (let i = 0; i < entries.length; i += 200) {
-    if (i > 0) await nextTask();
-    for (const entry of entries.slice(i, i + 200)) {
-      const parsed = FolderHealth.safeParse(entry);
-      if (parsed.success) folders.push(parsed.data);
-    }
-  }
-  return folders;
+  return Object.values(await healthItem.getValue());
 }
 
 function usePopupData(preloaded: PopupData | undefined) {
@@ -103,10 +91,6 @@ function usePopupData(preloaded: PopupData | undefined) {
       if (first.digest) await afterNextPaint();
       const folders = await readAllFolders();
       setData((d) => (d ? { ...d, folders } : d));
-      // Health written without its digest (an older version, or by hand): the next popup opens fast again.
-      const fresh = digestOf(folders, new Date());
-      if (JSON.stringify(fresh) !== JSON.stringify(first.digest))
-        await (await loadStorage()).healthDigestItem.setValue(fresh);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -126,8 +110,8 @@ function usePopupData(preloaded: PopupData | undefined) {
       .then(loadStorage)
       .then((s) => {
         if (closed) return;
-        const flows = update(async () => ({ flows: Object.values(await s.readFlows()) }));
-        const batch = update(async () => ({ batch: await s.readBatch() }));
+        const flows = update(async () => ({ flows: Object.values(await s.flowsItem.getValue()) }));
+        const batch = update(async () => ({ batch: await s.batchItem.getValue() }));
         unwatch = [
           s.healthItem.watch(update(async () => ({ folders: await readAllFolders() }))),
           s.flowsItem.watch(flows),
@@ -187,17 +171,6 @@ function Summary({ summary, reading }: { summary: HealthSummary | undefined; rea
   );
 }
 
-async function openFolder(url: string) {
-  const tabs = await browser.tabs.query({});
-  const open = tabs.find((t) => t.id !== undefined && t.url?.split(/[?#]/)[0] === url);
-  if (open?.id !== undefined) {
-    await browser.tabs.update(open.id, { active: true });
-    if (open.windowId !== undefined) await browser.windows.update(open.windowId, { focused: true }).catch(() => {});
-  } else {
-    await browser.tabs.create({ url });
-  }
-}
-
 /** `firstScreen`: already read by the popup's entry point (readFirstScreen), so the first render shows it. */
 export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
   const { data, error, reload } = usePopupData(firstScreen);
@@ -215,19 +188,19 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
     () => ({
       start: (folder, flow) => {
         setActionError(undefined);
-        ask({ type: 'startFix', origin: folder.origin, folderId: folder.folderId, flow }).catch(report);
+        ask('startFix', { origin: folder.origin, folderId: folder.folderId, flow }).catch(report);
       },
-      open: (folder) => void openFolder(folder.url).catch(report),
+      open: (folder) => void ask('openFolder', { origin: folder.origin, folderId: folder.folderId }).catch(report),
     }),
     [report],
   );
 
   const flowActions = useMemo<FlowActions>(
     () => ({
-      answer: (flow, answer) => void ask({ type: 'answerFlow', flowId: flow.id, answer }).catch(report),
+      answer: (flow, answer) => void ask('answerFlow', { flowId: flow.id, answer }).catch(report),
       start: (flow, next: FlowKind) =>
-        void ask({ type: 'startFix', origin: flow.origin, folderId: flow.folderId, flow: next }).catch(report),
-      close: (flow) => void ask({ type: 'dismissFlow', flowId: flow.id }).catch(report),
+        void ask('startFix', { origin: flow.origin, folderId: flow.folderId, flow: next }).catch(report),
+      close: (flow) => void ask('dismissFlow', { flowId: flow.id }).catch(report),
     }),
     [report],
   );
@@ -236,10 +209,10 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
     () => ({
       start: async (kind) => {
         setActionError(undefined);
-        await ask({ type: 'startBatch', kind }).catch(report);
+        await ask('startBatch', { kind }).catch(report);
       },
       cancel: async (batch) => {
-        await ask({ type: 'cancelBatch', batchId: batch.id }).catch(report);
+        await ask('cancelBatch', { batchId: batch.id }).catch(report);
       },
       close: (batch) => {
         localStorage.setItem(DISMISSED_BATCH, batch.id);
@@ -272,10 +245,7 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
     );
 
   const shownFlows = data.flows
-    .filter(
-      (f) =>
-        f.status === 'running' || f.status === 'waiting' || now.getTime() - Date.parse(f.updatedAt) < SHOW_FINISHED_MS,
-    )
+    .filter((f) => isActive(f) || now.getTime() - Date.parse(f.updatedAt) < SHOW_FINISHED_MS)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   // localStorage is read only when there is a batch to show: its first read in a page waits for the browser.
   const batch =

@@ -3,170 +3,13 @@
  * notifications (the permission is asked for only when they are turned on), the audit log with CSV export, and
  * "reset all data".
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { exchangeUrlAllowed } from '@/lib/auth/apps';
+import { ask } from '@/lib/messaging';
 import { NOTIFICATION_PERMISSION } from '@/lib/notify';
-import {
-  type AuditEntry,
-  type ProviderAppSettings,
-  preferencesItem,
-  readPreferences,
-  readProviderApps,
-  readProviderSettings,
-  writeProviderApps,
-  writeProviderSettings,
-} from '@/lib/storage';
-import { ask } from './ask';
-import { when } from './format';
-
-// ---- Provider apps
-
-type SecretProvider = 'quickbooks' | 'freeagent';
-
-/** An address this build accepts for a token-exchange endpoint: https (the sandbox build also takes loopback http). */
-export const isAcceptableEndpoint = exchangeUrlAllowed;
-
-function SecretAppFields({
-  provider,
-  label,
-  apps,
-  setApps,
-}: {
-  provider: SecretProvider;
-  label: string;
-  apps: ProviderAppSettings;
-  setApps(apps: ProviderAppSettings): void;
-}) {
-  const app = apps[provider];
-  const set = (patch: Partial<typeof app>) => setApps({ ...apps, [provider]: { ...app, ...patch } });
-  const id = (field: string) => `${provider}-${field}`;
-  return (
-    <fieldset class="app">
-      <legend>{label}</legend>
-      <div class="radios">
-        <label>
-          <input
-            type="radio"
-            name={id('mode')}
-            checked={app.mode === 'exchange-endpoint'}
-            onChange={() => set({ mode: 'exchange-endpoint' })}
-          />{' '}
-          Token-exchange endpoint (keeps the client secret on a server)
-        </label>
-        <label>
-          <input
-            type="radio"
-            name={id('mode')}
-            checked={app.mode === 'own-credentials'}
-            onChange={() => set({ mode: 'own-credentials' })}
-          />{' '}
-          My own app’s credentials (stored only in this browser)
-        </label>
-      </div>
-      <label for={id('client')}>Client ID</label>
-      <input
-        id={id('client')}
-        value={app.clientId}
-        autocomplete="off"
-        onInput={(e) => set({ clientId: (e.target as HTMLInputElement).value.trim() })}
-      />
-      {app.mode === 'exchange-endpoint' ? (
-        <>
-          <label for={id('exchange')}>Token-exchange URL</label>
-          <input
-            id={id('exchange')}
-            type="url"
-            value={app.exchangeUrl}
-            placeholder="https://…"
-            onInput={(e) => set({ exchangeUrl: (e.target as HTMLInputElement).value.trim() })}
-          />
-        </>
-      ) : (
-        <>
-          <label for={id('secret')}>Client secret</label>
-          <input
-            id={id('secret')}
-            type="password"
-            value={app.clientSecret}
-            autocomplete="off"
-            onInput={(e) => set({ clientSecret: (e.target as HTMLInputElement).value.trim() })}
-          />
-        </>
-      )}
-    </fieldset>
-  );
-}
-
-function ProviderApps() {
-  const [apps, setApps] = useState<ProviderAppSettings | undefined>();
-  const [hours, setHours] = useState(6);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
-
-  useEffect(() => {
-    void Promise.all([readProviderApps(), readProviderSettings()]).then(([a, s]) => {
-      setApps(a);
-      setHours(s.checkIntervalHours);
-    });
-  }, []);
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    if (!apps) return;
-    for (const p of ['quickbooks', 'freeagent'] as const) {
-      const url = apps[p].exchangeUrl;
-      if (apps[p].mode === 'exchange-endpoint' && url && !isAcceptableEndpoint(url))
-        return setMessage({
-          ok: false,
-          text: `The ${p === 'quickbooks' ? 'QuickBooks' : 'FreeAgent'} token-exchange URL must start with https://.`,
-        });
-    }
-    if (!Number.isInteger(hours) || hours < 1 || hours > 168)
-      return setMessage({ ok: false, text: 'Check every 1 to 168 hours.' });
-    try {
-      await writeProviderApps(apps);
-      await writeProviderSettings({ checkIntervalHours: hours });
-      setMessage({ ok: true, text: 'Saved.' });
-    } catch (error) {
-      setMessage({ ok: false, text: `Not saved: ${(error as Error).message}` });
-    }
-  };
-
-  if (!apps) return <p class="detail">Loading…</p>;
-  return (
-    <form onSubmit={save} aria-label="Provider apps">
-      <fieldset class="app">
-        <legend>Xero</legend>
-        <label for="xero-client">Client ID (a Xero “Auth code with PKCE” app; no secret needed)</label>
-        <input
-          id="xero-client"
-          value={apps.xero.clientId}
-          autocomplete="off"
-          onInput={(e) => setApps({ ...apps, xero: { clientId: (e.target as HTMLInputElement).value.trim() } })}
-        />
-      </fieldset>
-      <SecretAppFields provider="quickbooks" label="QuickBooks Online" apps={apps} setApps={setApps} />
-      <SecretAppFields provider="freeagent" label="FreeAgent" apps={apps} setApps={setApps} />
-      <label for="check-interval">Check provider connections every (hours)</label>
-      <input
-        id="check-interval"
-        type="number"
-        min={1}
-        max={168}
-        value={hours}
-        onInput={(e) => setHours(Number((e.target as HTMLInputElement).value))}
-      />
-      <div class="actions">
-        <button type="submit">Save provider settings</button>
-      </div>
-      {message && (
-        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? 'ok' : 'bad'}>
-          {message.text}
-        </p>
-      )}
-    </form>
-  );
-}
+import { preferencesItem } from '@/lib/storage';
+import { AuditLog } from './AuditLog';
+import { ProviderApps } from './ProviderApps';
 
 // ---- Notifications
 
@@ -175,7 +18,7 @@ function Notifications() {
   const [message, setMessage] = useState<string | undefined>();
 
   useEffect(() => {
-    void Promise.all([readPreferences(), browser.permissions.contains(NOTIFICATION_PERMISSION)]).then(
+    void Promise.all([preferencesItem.getValue(), browser.permissions.contains(NOTIFICATION_PERMISSION)]).then(
       ([prefs, granted]) => setOn(prefs.notifications && granted),
     );
   }, []);
@@ -192,7 +35,7 @@ function Notifications() {
     } else {
       await browser.permissions.remove(NOTIFICATION_PERMISSION).catch(() => false);
     }
-    await preferencesItem.setValue({ ...(await readPreferences()), notifications: want });
+    await preferencesItem.setValue({ ...(await preferencesItem.getValue()), notifications: want });
     setOn(want);
     setMessage(want ? 'You will be notified when a folder’s connection expires.' : 'Notifications are off.');
   };
@@ -214,105 +57,6 @@ function Notifications() {
   );
 }
 
-// ---- Audit log
-
-const AUDIT_COLUMNS: (keyof AuditEntry)[] = [
-  'at',
-  'origin',
-  'folderId',
-  'folderName',
-  'flowId',
-  'flow',
-  'step',
-  'action',
-  'outcome',
-];
-
-/** RFC 4180 quoting; a cell starting like a formula is prefixed with ' so a spreadsheet shows it as text. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-export function auditCsv(entries: AuditEntry[]): string {
-  const lines = [AUDIT_COLUMNS.join(',')];
-  for (const e of entries) lines.push(AUDIT_COLUMNS.map((c) => csvCell(String(e[c] ?? ''))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-const AUDIT_PAGE = 100;
-
-function AuditLog() {
-  const [entries, setEntries] = useState<AuditEntry[] | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [shown, setShown] = useState(AUDIT_PAGE);
-
-  useEffect(() => {
-    ask<AuditEntry[]>({ type: 'getAudit' })
-      .then((list) => setEntries([...list].reverse()))
-      .catch((e: Error) => setError(e.message));
-  }, []);
-
-  const csvUrl = useMemo(
-    () =>
-      entries?.length
-        ? URL.createObjectURL(new Blob([auditCsv([...entries].reverse())], { type: 'text/csv;charset=utf-8' }))
-        : undefined,
-    [entries],
-  );
-  useEffect(() => () => csvUrl && URL.revokeObjectURL(csvUrl), [csvUrl]);
-
-  if (error)
-    return (
-      <p role="alert" class="bad">
-        Could not load the audit log: {error}
-      </p>
-    );
-  if (!entries) return <p class="detail">Loading…</p>;
-  if (entries.length === 0) return <p class="detail">Nothing yet: every click a fix makes on a page is listed here.</p>;
-  const date = new Date().toISOString().slice(0, 10);
-  return (
-    <>
-      <p>
-        {entries.length} automated {entries.length === 1 ? 'action' : 'actions'}, newest first.{' '}
-        <a href={csvUrl} download={`connection-doctor-audit-${date}.csv`}>
-          Download as CSV
-        </a>
-      </p>
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">Audit log</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Folder</th>
-              <th scope="col">Fix</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.slice(0, shown).map((e, i) => (
-              <tr key={`${e.at}-${i}`}>
-                <td>{when(e.at)}</td>
-                <td>{e.folderName}</td>
-                <td>{e.flow}</td>
-                <td>{e.action}</td>
-                <td>{e.outcome}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {entries.length > shown && (
-        <button type="button" class="secondary" onClick={() => setShown((n) => n + AUDIT_PAGE)}>
-          Show {Math.min(AUDIT_PAGE, entries.length - shown)} more
-        </button>
-      )}
-    </>
-  );
-}
-
 // ---- Reset
 
 function ResetAllData({ onReset }: { onReset(): void }) {
@@ -326,7 +70,7 @@ function ResetAllData({ onReset }: { onReset(): void }) {
   const reset = async () => {
     setConfirming(false);
     try {
-      await ask({ type: 'resetAllData' });
+      await ask('resetAllData', {});
       setMessage({ ok: true, text: 'All data was removed and provider connections were revoked.' });
       onReset();
     } catch (e) {

@@ -4,19 +4,10 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import * as z from 'zod/mini';
-import { PROVIDER_LABEL } from '@/lib/health/labels';
-import { type ProviderId, ProviderStatus } from '@/lib/messages';
-import { ask } from './ask';
+import { ask } from '@/lib/messaging';
+import { PROVIDER_LABEL } from '@/lib/model';
+import type { ProviderStatus } from '@/lib/providers/status';
 import { when } from './format';
-
-const ProviderList = z.union([
-  z.array(ProviderStatus),
-  z.pipe(
-    z.object({ providers: z.array(ProviderStatus) }),
-    z.transform((r) => r.providers),
-  ),
-]);
 
 const STATE_LABEL: Record<ProviderStatus['state'], string> = {
   'not-connected': 'Not connected',
@@ -84,14 +75,12 @@ export function ProvidersSection({ ready = true }: { ready?: boolean }) {
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
-  const run = async (request: Promise<unknown>) => {
+  /** Every provider request answers with every provider's status. */
+  const run = async (request: Promise<ProviderStatus[]>) => {
     setBusy(true);
     setError(undefined);
     try {
-      const value = await request;
-      const list = ProviderList.safeParse(value);
-      const fresh = list.success ? list.data : ProviderList.parse(await ask({ type: 'getProviders' }));
-      setProviders(fresh);
+      setProviders(await request);
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -100,7 +89,7 @@ export function ProvidersSection({ ready = true }: { ready?: boolean }) {
   };
 
   useEffect(() => {
-    if (ready) void run(ask({ type: 'getProviders' }));
+    if (ready) void run(ask('getProviders', {}));
   }, [ready]);
 
   const connected = providers?.filter((p) => p.connected).length ?? 0;
@@ -123,8 +112,8 @@ export function ProvidersSection({ ready = true }: { ready?: boolean }) {
               key={p.provider}
               status={p}
               busy={busy}
-              onConnect={() => void run(ask({ type: 'connectProvider', provider: p.provider as ProviderId }))}
-              onDisconnect={() => void run(ask({ type: 'disconnectProvider', provider: p.provider as ProviderId }))}
+              onConnect={() => void run(ask('connectProvider', { provider: p.provider }))}
+              onDisconnect={() => void run(ask('disconnectProvider', { provider: p.provider }))}
             />
           ))}
         </ul>
@@ -134,7 +123,7 @@ export function ProvidersSection({ ready = true }: { ready?: boolean }) {
           type="button"
           class="secondary"
           disabled={busy}
-          onClick={() => void run(ask({ type: 'checkProviders', force: true }))}
+          onClick={() => void run(ask('checkProviders', { force: true }))}
         >
           Check now
         </button>

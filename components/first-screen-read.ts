@@ -5,24 +5,46 @@
  * script must stay tiny.
  */
 import { browser } from 'wxt/browser';
+import { FIRST_SCREEN_KEYS } from '@/lib/storage-keys';
 
-const KEYS = ['healthDigest', 'flows', 'batch'];
+export { FIRST_SCREEN_KEYS };
+
 const STARTED = '__connectionDoctorFirstScreenRead';
 
+/** The values by full key ("local:healthDigest"). */
+type FirstScreen = Record<string, unknown>;
+
 /** Absent: nothing read yet; a promise: the read started by popup.html; null: taken (a late start does nothing). */
-type Slot = { [STARTED]?: Promise<Record<string, unknown>> | null };
+type Slot = { [STARTED]?: Promise<FirstScreen> | null };
+
+/** One storage call per area, the answers keyed as the items are. */
+async function read(): Promise<FirstScreen> {
+  const byArea = new Map<'local' | 'session', string[]>();
+  for (const key of Object.values(FIRST_SCREEN_KEYS)) {
+    const [area, name] = key.split(':') as ['local' | 'session', string];
+    byArea.set(area, [...(byArea.get(area) ?? []), name]);
+  }
+  const values: FirstScreen = {};
+  await Promise.all(
+    [...byArea].map(async ([area, names]) => {
+      const stored = await browser.storage[area].get(names);
+      for (const [name, value] of Object.entries(stored)) values[`${area}:${name}`] = value;
+    }),
+  );
+  return values;
+}
 
 export function startFirstScreenRead(): void {
   const slot = globalThis as Slot;
   // popup.html loads this script `async`, so it may run after the popup has read for itself.
   if (STARTED in slot) return;
-  slot[STARTED] = browser.storage.local.get(KEYS);
+  slot[STARTED] = read();
 }
 
 /** The read popup.html started, taken once; a new read when there is none (tests, "Try again"). */
-export function firstScreenRead(): Promise<Record<string, unknown>> {
+export function firstScreenRead(): Promise<FirstScreen> {
   const slot = globalThis as Slot;
   const started = slot[STARTED];
   slot[STARTED] = null;
-  return started ?? browser.storage.local.get(KEYS);
+  return started ?? read();
 }

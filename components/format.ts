@@ -1,5 +1,7 @@
 /** Words and dates as the popup and options page show them. */
-import type { FlowKind } from '@/lib/messages';
+import type { FlowKind } from '@/lib/model';
+
+export { plural } from '@/lib/health/digest';
 
 export const FLOW_LABEL: Record<FlowKind, string> = {
   fix: 'Fix',
@@ -35,5 +37,3 @@ export function when(iso: string, now = new Date()): string {
   dayFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
   return `${dayFormat.format(date)}, ${time}`;
 }
-
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

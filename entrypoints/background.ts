@@ -1,8 +1,8 @@
 import { defineBackground } from '#imports';
-import { registerBackground } from '@/lib/background/service';
+import { startBackground } from '@/lib/background/index';
 
 export default defineBackground({
   main() {
-    registerBackground();
+    startBackground();
   },
 });

@@ -1,226 +1,111 @@
 /**
- * The one protocol between the content script, the background and the extension pages. Every message is checked
- * with zod on arrival; anything else is answered with a clear error and changes nothing.
+ * The one protocol between the content script, the extension pages and the background: for every message, the schema
+ * of its request, the type of its response and who may send it. The background checks every request with its schema
+ * on arrival (lib/background/router.ts); callers get the response typed (lib/messaging.ts), so no caller casts.
+ *
+ * On the wire a request is `{ type, ...fields }` and every response is a Reply: `{ ok: true, value }` or
+ * `{ ok: false, error }` with the refusal in plain words.
  */
 import * as z from 'zod/mini';
-import { ActionResult, PageAction, PageSnapshot } from './datamolino/snapshot';
-import { describeIssue } from './zod-issues';
-import { int } from './zod-lean';
+import type { BatchStatus } from './batch';
+import { type ActionResult, type MenuInspection, PageAction, PageSnapshot } from './datamolino/snapshot';
+import type { Flow } from './fix/flow';
+import type { FolderHealth } from './health/model';
+import type { ProviderStatus } from './providers/status';
+import { BatchKindSchema, FlowKindSchema, id, origin, ProviderIdSchema } from './schemas';
+import type { AuditEntry } from './storage';
 
-export const FlowKind = z.enum(['fix', 'refresh', 'reconnect', 'retry-exports', 'draft-test']);
-export type FlowKind = z.infer<typeof FlowKind>;
+/** Who sent a message: our content script on a Datamolino page, or one of our own extension pages. */
+export type SenderKind = 'content' | 'page';
 
-export const ProviderId = z.enum(['xero', 'quickbooks', 'freeagent']);
-export type ProviderId = z.infer<typeof ProviderId>;
+interface Message<Request extends z.ZodMiniObject, Response> {
+  request: Request;
+  /** Who may send it; anyone else is refused before the request is read. */
+  from: readonly SenderKind[];
+  /** Type only: what the handler answers. */
+  response?: Response;
+}
 
-export const BatchKind = z.enum(['fix-all', 'scan-all']);
-export type BatchKind = z.infer<typeof BatchKind>;
+const message =
+  <Response>() =>
+  <Request extends z.ZodMiniObject>(request: Request, from: readonly SenderKind[]): Message<Request, Response> => ({
+    request,
+    from,
+  });
 
-export const BatchItemState = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
-export type BatchItemState = z.infer<typeof BatchItemState>;
+const folderRef = { origin: origin(), folderId: id() };
+const PAGES: readonly SenderKind[] = ['page'];
+const EVERYONE: readonly SenderKind[] = ['content', 'page'];
 
-/** "Fix all" or "scan all folders" as stored and as the popup shows it (reply to startBatch / getBatch / cancelBatch). */
-export const BatchStatus = z.object({
-  id: z.string(),
-  kind: BatchKind,
-  status: z.enum(['running', 'done', 'cancelled', 'failed']),
-  /** Why the batch ended early, in plain words. */
-  stopReason: z.optional(z.string()),
-  origin: z.optional(z.string()),
-  account: z.optional(z.string()),
-  /** The one tab the batch works in. */
-  tabId: z.optional(int()),
-  startedAt: z.string(),
-  updatedAt: z.string(),
-  /** When the current folder's visit began (ms since epoch): paces the scan and times out a page that never loads. */
-  itemStartedAt: z.optional(z.number()),
-  items: z.array(
-    z.object({
-      key: z.string(),
-      origin: z.string(),
-      folderId: z.string(),
-      name: z.string(),
-      url: z.string(),
-      state: BatchItemState,
-      /** The fix flow running or last run for this folder (fix all). */
-      flowId: z.optional(z.string()),
-      flow: z.optional(FlowKind),
-      /** What happened, in plain words ("Reconnected to Xero", "healthy", …). */
-      result: z.optional(z.string()),
-      ok: z.optional(z.boolean()),
-    }),
-  ),
-});
-export type BatchStatus = z.infer<typeof BatchStatus>;
-
-const folderRef = {
-  origin: z.string().check(z.maxLength(200)),
-  folderId: z.string().check(z.maxLength(64)),
-};
-
-/** How the extension reaches a provider's token endpoint (lib/auth). */
-export const ProviderAppMode = z.enum(['public-pkce', 'own-credentials', 'exchange-endpoint']);
-export type ProviderAppMode = z.infer<typeof ProviderAppMode>;
-
-export const ProviderState = z.enum(['not-connected', 'connected', 'reconnect-needed', 'checking', 'error']);
-export type ProviderState = z.infer<typeof ProviderState>;
-
-/** "Can this user export bills as {approval status}?" (no status for QuickBooks and FreeAgent). */
-export const ExportAnswer = z.object({
-  approvalStatus: z.optional(z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment'])),
-  canExport: z.union([z.boolean(), z.literal('unknown')]),
-  verdict: z.string(),
-  askFor: z.optional(z.string()),
-});
-
-/** One provider connection as the popup and options page show it (reply to getProviders / checkProviders). */
-export const ProviderStatus = z.object({
-  provider: ProviderId,
-  connected: z.boolean(),
-  state: ProviderState,
-  organisation: z.optional(z.string()),
-  /** Xero tenant id, QuickBooks realm id or FreeAgent company URL. */
-  tenantId: z.optional(z.string()),
-  user: z.optional(
-    z.object({
-      email: z.optional(z.string()),
-      name: z.optional(z.string()),
-      /** Provider's own value: Xero OrganisationRole, or "admin" for QuickBooks when known. */
-      role: z.optional(z.string()),
-      roleLabel: z.optional(z.string()),
-      /** FreeAgent permission_level (0–8). */
-      permissionLevel: z.optional(z.number()),
-    }),
-  ),
-  connectedAt: z.optional(z.string()),
-  /** ISO time of the last health check, successful or not. */
-  lastCheck: z.optional(z.string()),
-  /** ISO time of the last check that reached the provider and succeeded. */
-  lastSuccess: z.optional(z.string()),
-  /** ISO time before which no check will call the provider (rate limits, backoff). */
-  nextCheckNotBefore: z.optional(z.string()),
-  problem: z.optional(z.object({ kind: z.string(), message: z.string() })),
-  diagnosis: z.optional(
-    z.object({
-      canExport: z.union([z.boolean(), z.literal('unknown')]),
-      verdict: z.string(),
-      askFor: z.optional(z.string()),
-    }),
-  ),
-  foresight: z.optional(
-    z.object({
-      level: z.enum(['ok', 'soon', 'lapsed', 'unknown']),
-      message: z.string(),
-      lapsesAt: z.optional(z.string()),
-    }),
-  ),
-  /**
-   * Plain-words answers to "can this user export bills as {approval status}?" (Xero: one per approval status;
-   * QuickBooks and FreeAgent: one, without a status).
-   */
-  exportAs: z.optional(z.array(ExportAnswer)),
-  /** The Datamolino folders seen with this provider, with when their connection is likely to lapse. */
-  folders: z.optional(
-    z.array(
-      z.object({
-        key: z.string(),
-        name: z.string(),
-        /** Only for folders whose name (or account) matches the connected organisation: the same user's answers. */
-        exportAs: z.optional(z.array(ExportAnswer)),
-        foresight: z.object({
-          level: z.enum(['ok', 'soon', 'lapsed', 'unknown']),
-          message: z.string(),
-          lapsesAt: z.optional(z.string()),
-        }),
-      }),
-    ),
-  ),
-  app: z.object({ configured: z.boolean(), mode: ProviderAppMode }),
-});
-export type ProviderStatus = z.infer<typeof ProviderStatus>;
-
-/** Messages to the background, one schema per `type` (parseBackgroundRequest picks the one to check with). */
-const BACKGROUND_REQUESTS = [
+/** Messages to the background. */
+export const BACKGROUND_MESSAGES = {
   /** Content script: what the page shows now (sent on load and whenever it changes). */
-  z.object({ type: z.literal('pageSeen'), page: PageSnapshot }),
-  z.object({ type: z.literal('getHealth') }),
-  z.object({
-    type: z.literal('startFix'),
-    ...folderRef,
-    flow: FlowKind,
-    documentId: z.optional(z.string().check(z.maxLength(64))),
-  }),
-  z.object({
-    type: z.literal('answerFlow'),
-    flowId: z.string().check(z.maxLength(64)),
-    answer: z.enum(['confirm', 'cancel']),
-  }),
-  z.object({ type: z.literal('dismissFlow'), flowId: z.string().check(z.maxLength(64)) }),
+  pageSeen: message<{ flow: Flow | null }>()(z.object({ page: PageSnapshot }), ['content']),
+  getHealth: message<{ folders: FolderHealth[]; flows: Flow[] }>()(z.object({}), PAGES),
+  startFix: message<{ flow: Flow }>()(
+    z.object({ ...folderRef, flow: FlowKindSchema, documentId: z.optional(id()) }),
+    EVERYONE,
+  ),
+  answerFlow: message<{ flow: Flow }>()(z.object({ flowId: id(), answer: z.enum(['confirm', 'cancel']) }), EVERYONE),
+  dismissFlow: message<null>()(z.object({ flowId: id() }), EVERYONE),
+  /** Opens (or brings to the front) the tab of a folder the extension knows. */
+  openFolder: message<null>()(z.object(folderRef), PAGES),
 
-  // Provider connections (lib/background/providers.ts): the extension's own OAuth to each provider.
-  z.object({ type: z.literal('getProviders') }),
-  z.object({ type: z.literal('connectProvider'), provider: ProviderId }),
-  z.object({ type: z.literal('disconnectProvider'), provider: ProviderId }),
-  z.object({ type: z.literal('checkProviders'), force: z.optional(z.boolean()) }),
+  // Provider connections: the extension's own OAuth to each provider.
+  getProviders: message<ProviderStatus[]>()(z.object({}), PAGES),
+  connectProvider: message<ProviderStatus[]>()(z.object({ provider: ProviderIdSchema }), PAGES),
+  disconnectProvider: message<ProviderStatus[]>()(z.object({ provider: ProviderIdSchema }), PAGES),
+  checkProviders: message<ProviderStatus[]>()(z.object({ force: z.optional(z.boolean()) }), PAGES),
 
-  // Many folders at once (lib/background/batch.ts): "fix all" and "scan all folders".
-  z.object({
-    type: z.literal('startBatch'),
-    kind: BatchKind,
-    origin: z.optional(z.string().check(z.maxLength(200))),
-    account: z.optional(z.string().check(z.maxLength(300))),
-  }),
-  z.object({ type: z.literal('cancelBatch'), batchId: z.string().check(z.maxLength(64)) }),
-  z.object({ type: z.literal('getBatch') }),
+  // Many folders at once: "fix all" and "scan all folders".
+  startBatch: message<BatchStatus | null>()(
+    z.object({
+      kind: BatchKindSchema,
+      origin: z.optional(origin()),
+      account: z.optional(z.string().check(z.maxLength(300))),
+    }),
+    PAGES,
+  ),
+  cancelBatch: message<BatchStatus | null>()(z.object({ batchId: id() }), PAGES),
+  getBatch: message<BatchStatus | null>()(z.object({}), PAGES),
 
   // Options page.
-  z.object({ type: z.literal('getAudit') }),
-  z.object({ type: z.literal('resetAllData') }),
-];
-export type BackgroundRequest = z.infer<(typeof BACKGROUND_REQUESTS)[number]>;
-export type RequestOf<T extends BackgroundRequest['type']> = Extract<BackgroundRequest, { type: T }>;
+  getAudit: message<AuditEntry[]>()(z.object({}), PAGES),
+  resetAllData: message<null>()(z.object({}), PAGES),
+};
 
-/** Messages to a content script. */
-export const ContentRequest = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('runAction'), flowId: z.string().check(z.maxLength(64)), action: PageAction }),
-  /** The flow shown on this tab changed (null: none). Checked again on arrival. */
-  z.object({ type: z.literal('flowChanged'), flow: z.unknown() }),
-  z.object({ type: z.literal('snapshot') }),
+/** Messages to a content script (from the background only). */
+export const CONTENT_MESSAGES = {
+  runAction: message<ActionResult>()(z.object({ flowId: id(), action: PageAction }), ['page']),
+  /** The flow shown on this tab changed (null: none). */
+  flowChanged: message<null>()(z.object({ flow: z.nullable(z.custom<Flow>()) }), ['page']),
+  snapshot: message<PageSnapshot>()(z.object({}), ['page']),
   /** A flow gave up waiting for the page its action asked for: stop loading it. */
-  z.object({ type: z.literal('stopLoading') }),
-]);
-export type ContentRequest = z.infer<typeof ContentRequest>;
+  stopLoading: message<null>()(z.object({}), ['page']),
+};
 
-export { ActionResult };
+export type BackgroundMessages = typeof BACKGROUND_MESSAGES;
+export type ContentMessages = typeof CONTENT_MESSAGES;
+type Table = Record<string, Message<z.ZodMiniObject, unknown>>;
+
+/** `z.object({})` infers as Record<string, never>: a request without fields is `{}`. */
+type Fields<T> = string extends keyof T ? Record<never, never> : T;
+export type RequestOf<T extends Table, K extends keyof T> = Fields<z.infer<T[K]['request']>>;
+export type ResponseOf<T extends Table, K extends keyof T> = T[K] extends Message<z.ZodMiniObject, infer R> ? R : never;
+/** A message as it travels: its type and its request's fields. */
+export type Envelope<T extends Table, K extends keyof T = keyof T> = K extends keyof T
+  ? { type: K } & RequestOf<T, K>
+  : never;
+
+export type BackgroundRequest<K extends keyof BackgroundMessages = keyof BackgroundMessages> = Envelope<
+  BackgroundMessages,
+  K
+>;
+export type BackgroundResponse<K extends keyof BackgroundMessages> = ResponseOf<BackgroundMessages, K>;
+export type ContentRequest<K extends keyof ContentMessages = keyof ContentMessages> = Envelope<ContentMessages, K>;
+export type ContentResponse<K extends keyof ContentMessages> = ResponseOf<ContentMessages, K>;
 
 /** Every reply has this envelope, so callers can tell a refusal from a result. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export function describeZodError(error: z.core.$ZodError): string {
-  const first = error.issues[0];
-  if (!first) return 'Invalid message.';
-  const where = first.path.length ? ` at ${first.path.join('.')}` : '';
-  return `Invalid message${where}: ${describeIssue(first)}`;
-}
-
-/** Parses an incoming message; a refusal names what was wrong. */
-export function parseRequest<T>(schema: z.ZodMiniType<T>, message: unknown): Reply<T> {
-  const result = schema.safeParse(message);
-  return result.success ? { ok: true, value: result.data } : { ok: false, error: describeZodError(result.error) };
-}
-
-/**
- * Parses a message to the background; a refusal names what was wrong. Does what z.discriminatedUnion('type', …)
- * would, with the same refusals, without that class in the background bundle (about 0.4 KB gzip; the bundle is
- * held to a size budget).
- */
-export function parseBackgroundRequest(message: unknown): Reply<BackgroundRequest> {
-  if (typeof message !== 'object' || message === null || Array.isArray(message))
-    return { ok: false, error: 'Invalid message: expected object' };
-  const { type } = message as { type?: unknown };
-  const schema: z.ZodMiniType<BackgroundRequest> | undefined = BACKGROUND_REQUESTS.find(
-    (option) => option.shape.type.def.values[0] === type,
-  );
-  if (!schema) return { ok: false, error: 'Invalid message at type: unknown type' };
-  return parseRequest(schema, message);
-}
+export type { MenuInspection };

@@ -4,7 +4,7 @@
  */
 import { type Browser, browser } from 'wxt/browser';
 import { describeState, type FolderHealth, type HealthMap } from './health/model';
-import { readPreferences } from './storage';
+import { preferencesItem } from './storage';
 
 /**
  * A red round "!" (48×48 PNG in public/): Chrome needs an icon for a basic notification. A file rather than a data:
@@ -54,7 +54,7 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 export async function notifyNewlyExpired(before: HealthMap, after: HealthMap): Promise<void> {
   const folders = newlyExpired(before, after);
   if (folders.length === 0) return;
-  if (!(await readPreferences()).notifications) return;
+  if (!(await preferencesItem.getValue()).notifications) return;
   if (!(await browser.permissions.contains(NOTIFICATION_PERMISSION))) return;
   const { title, message } = notificationFor(folders, new Date());
   await browser.notifications.create(`${ID_PREFIX}${folders[0]!.url}`, {

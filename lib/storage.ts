@@ -1,16 +1,32 @@
 /**
- * Every stored item, declared once: its key, fallback, version and schema. Values read back are checked with zod;
- * an unreadable value falls back instead of breaking the extension.
+ * Every stored item, declared once: key, schema, fallback, version (lib/stored-item.ts). Reading an item returns a
+ * checked value; nothing else in the extension names a storage key.
  */
-
 import * as z from 'zod/mini';
-import { HealthDigest } from '../components/folder-order';
-import type { PageSnapshot } from './datamolino/snapshot';
-import { Flow } from './fix/flow';
+import { BatchStatus } from './batch';
+import { PageSnapshot } from './datamolino/snapshot';
+import { FlowMap } from './fix/flow';
+import { HealthDigest } from './health/digest';
 import { FolderHealth } from './health/model';
-import { BatchStatus, ProviderAppMode } from './messages';
-import { defineItem } from './stored-item';
-import { int, stringRecord } from './zod-lean';
+import { PROVIDERS, type ProviderId } from './model';
+import { ProviderAppModeSchema, recordOf } from './schemas';
+import { FIRST_SCREEN_KEYS } from './storage-keys';
+import { defineItem, type StoredItem } from './stored-item';
+
+// ---- Folder health, fix flows, the audit log (the background writes them; the popup reads them) ----
+
+/** Folder health by folder key. */
+export const healthItem = defineItem('local:health', { schema: recordOf(FolderHealth), fallback: {} });
+
+/** The popup's first screen (lib/health/digest.ts), written with health so the popup paints before it reads every
+ * folder. */
+export const healthDigestItem = defineItem(FIRST_SCREEN_KEYS.digest, {
+  schema: z.nullable(HealthDigest),
+  fallback: null,
+});
+
+/** Fix flows by id: running ones and the last finished one per folder. */
+export const flowsItem = defineItem(FIRST_SCREEN_KEYS.flows, { schema: FlowMap, fallback: {} });
 
 export const AuditEntry = z.object({
   at: z.string(),
@@ -24,81 +40,45 @@ export const AuditEntry = z.object({
   outcome: z.string(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
-
 export const AUDIT_LIMIT = 5000;
 
-const HealthMapSchema = stringRecord(FolderHealth);
-const FlowMapSchema = stringRecord(Flow);
-const AuditSchema = z.array(AuditEntry);
-
-/** Folder health by folder key. */
-export const healthItem = defineItem<z.infer<typeof HealthMapSchema>>('local:health', {
-  fallback: {},
-  version: 1,
-});
-
-/** Fix flows by id: running ones and the last finished one per folder. */
-export const flowsItem = defineItem<z.infer<typeof FlowMapSchema>>('local:flows', { fallback: {}, version: 1 });
-
 /** Every automated click, newest last. */
-export const auditItem = defineItem<AuditEntry[]>('local:auditLog', { fallback: [], version: 1 });
+export const auditItem = defineItem('local:auditLog', { schema: z.array(AuditEntry), fallback: [] });
 
 /** The last page each tab reported (session: gone when the browser closes, kept across worker restarts). */
 export const lastPageItem = (tabId: number) =>
-  defineItem<PageSnapshot | null>(`session:lastPage:${tabId}`, { fallback: null });
+  defineItem(`session:lastPage:${tabId}`, { schema: z.nullable(PageSnapshot), fallback: null });
+/** Is this session key one of lastPageItem's? */
+export const isLastPageKey = (name: string) => name.startsWith('lastPage:');
 
 /** Page loads that were open at "reset all data", by load id, with what each last reported (background/forgotten.ts). */
-export const forgottenLoadsItem = defineItem<Record<string, string>>('session:forgottenLoads', {
+export const forgottenLoadsItem = defineItem('session:forgottenLoads', {
+  schema: recordOf(z.string()),
   fallback: {},
 });
 
-/** Reads an item and checks it; a value that fails its schema is replaced by the fallback (and reported). */
-export async function readChecked<T>(
-  item: { getValue(): Promise<unknown>; fallback: T },
-  schema: z.ZodMiniType<T>,
-): Promise<T> {
-  const value = await item.getValue();
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  console.warn('Connection Doctor: stored data did not match its schema; using defaults.', parsed.error.issues[0]);
-  return item.fallback;
-}
+// ---- "Fix all" / "scan all" ----
 
-export const readHealth = () => readChecked(healthItem, HealthMapSchema);
-export const readFlows = () => readChecked(flowsItem, FlowMapSchema);
-export const readAudit = () => readChecked(auditItem, AuditSchema);
+/** The running or last batch, so a service-worker restart does not lose it. */
+export const batchItem = defineItem(FIRST_SCREEN_KEYS.batch, { schema: z.nullable(BatchStatus), fallback: null });
 
-// ---- Popup and options: "fix all" / "scan all" progress and the user's preferences. ----
-
-/** The running or last batch ("fix all", "scan all folders"), so a service-worker restart does not lose it. */
-export const batchItem = defineItem<BatchStatus | null>('local:batch', { fallback: null, version: 1 });
-export const readBatch = () => readChecked(batchItem, z.nullable(BatchStatus));
+// ---- The user's preferences ----
 
 export const Preferences = z.object({
   /** Desktop notification when a folder's connection expires (needs the optional "notifications" permission). */
   notifications: z._default(z.boolean(), false),
 });
 export type Preferences = z.infer<typeof Preferences>;
-
-export const preferencesItem = defineItem<Preferences>('local:preferences', {
+export const preferencesItem = defineItem('local:preferences', {
+  schema: Preferences,
   fallback: { notifications: false },
-  version: 1,
 });
-export const readPreferences = () => readChecked(preferencesItem, Preferences);
 
-/** The popup's first screen (components/folder-order.ts): written with health, so the popup paints before it has
- * read and checked every folder. */
-export const healthDigestItem = defineItem<HealthDigest | null>('local:healthDigest', {
-  fallback: null,
-  version: 1,
-});
-export const readHealthDigest = () => readChecked(healthDigestItem, z.nullable(HealthDigest));
-
-// ---- Provider connections (lib/auth, lib/background/providers.ts). Local only, never synced. ----
+// ---- Provider apps (the options page writes them). Local only, never synced. ----
 
 /**
  * QuickBooks and FreeAgent need the app's client secret at their token endpoint: either the user's own app
- * (`own-credentials`: id and secret stay in this browser's local storage) or a token-exchange endpoint that adds it
+ * (`own-credentials`: id and secret stay in this browser) or a token-exchange endpoint that adds it
  * (`exchange-endpoint`: the client id is still needed for the consent page).
  */
 const SecretAppSettings = z.object({
@@ -108,45 +88,32 @@ const SecretAppSettings = z.object({
   exchangeUrl: z._default(z.string().check(z.maxLength(2000)), ''),
 });
 
-/** The user's own provider app settings from the options page. Empty strings mean "not set" (use the build's). */
+/** The user's own provider app settings. Empty strings mean "not set" (use the build's). */
 export const ProviderAppSettings = z.object({
   xero: z.prefault(z.object({ clientId: z._default(z.string().check(z.maxLength(200)), '') }), {}),
   quickbooks: z.prefault(SecretAppSettings, {}),
   freeagent: z.prefault(SecretAppSettings, {}),
 });
 export type ProviderAppSettings = z.infer<typeof ProviderAppSettings>;
+export const providerAppsItem = defineItem('local:providerApps', {
+  schema: ProviderAppSettings,
+  fallback: ProviderAppSettings.parse({}),
+});
 
 export const ProviderSettings = z.object({
   /** Hours between background health checks of the provider connections. */
   checkIntervalHours: z._default(z.number().check(z.minimum(1), z.maximum(168)), 6),
 });
 export type ProviderSettings = z.infer<typeof ProviderSettings>;
+export const providerSettingsItem = defineItem('local:providerSettings', {
+  schema: ProviderSettings,
+  fallback: ProviderSettings.parse({}),
+});
 
-export const providerAppsItem = defineItem<unknown>('local:providerApps', { fallback: {}, version: 1 });
-export const providerSettingsItem = defineItem<unknown>('local:providerSettings', { fallback: {}, version: 1 });
+// ---- Provider connections: kept by the background only (lib/auth, lib/background/connections.ts) ----
 
-/** For the options page (a trusted extension page): read and write the provider app settings and check interval. */
-export async function readProviderApps(): Promise<ProviderAppSettings> {
-  const parsed = ProviderAppSettings.safeParse(await providerAppsItem.getValue());
-  return parsed.success ? parsed.data : ProviderAppSettings.parse({});
-}
-export async function writeProviderApps(apps: ProviderAppSettings): Promise<void> {
-  await providerAppsItem.setValue(ProviderAppSettings.parse(apps));
-}
-export async function readProviderSettings(): Promise<ProviderSettings> {
-  const parsed = ProviderSettings.safeParse(await providerSettingsItem.getValue());
-  return parsed.success ? parsed.data : ProviderSettings.parse({});
-}
-export async function writeProviderSettings(settings: ProviderSettings): Promise<void> {
-  await providerSettingsItem.setValue(ProviderSettings.parse(settings));
-}
-
-// ---- Provider connections: state kept by the background only (lib/auth, lib/background/providers.ts). ----
-
-const PROVIDERS = ['xero', 'quickbooks', 'freeagent'] as const;
-type StoredProvider = (typeof PROVIDERS)[number];
-function perProvider<T>(make: (provider: StoredProvider) => T): Record<StoredProvider, T> {
-  return { xero: make('xero'), quickbooks: make('quickbooks'), freeagent: make('freeagent') };
+function perProvider<T>(make: (provider: ProviderId) => T): Record<ProviderId, T> {
+  return Object.fromEntries(PROVIDERS.map((p) => [p, make(p)])) as Record<ProviderId, T>;
 }
 
 /** What we know of one provider connection; no tokens here. */
@@ -154,7 +121,7 @@ export const ProviderConnection = z.object({
   /** Our own id for this grant (a new one per connect), bound into the sealed refresh token. */
   grantId: z.string(),
   clientId: z.string(),
-  mode: ProviderAppMode,
+  mode: ProviderAppModeSchema,
   connectedAt: z.string(),
   tenantId: z.optional(z.string()),
   organisation: z.optional(z.string()),
@@ -176,7 +143,7 @@ export const ProviderConnection = z.object({
   lastUsedAt: z.optional(z.string()),
   problem: z.optional(z.object({ kind: z.string(), message: z.string(), detail: z.optional(z.string()) })),
   /** Checks that failed in a row (for the backoff). */
-  failures: z._default(int().check(z.minimum(0)), 0),
+  failures: z._default(z.int().check(z.minimum(0)), 0),
   nextCheckNotBefore: z.optional(z.string()),
 });
 export type ProviderConnection = z.infer<typeof ProviderConnection>;
@@ -199,25 +166,28 @@ export const ProviderCallBudget = z.object({
 });
 export type ProviderCallBudget = z.infer<typeof ProviderCallBudget>;
 
-export const providerConnectionItems = perProvider((p) =>
-  defineItem<ProviderConnection | null>(`local:providerConnection:${p}`, { fallback: null, version: 1 }),
-);
-export const providerRefreshTokenItems = perProvider((p) =>
-  defineItem<SealedRefreshToken | null>(`local:providerRefreshToken:${p}`, { fallback: null, version: 1 }),
-);
-/** Session storage, limited to trusted contexts (content scripts can't read it). */
-export const providerAccessTokenItems = perProvider((p) =>
-  defineItem<ProviderAccessToken | null>(`session:providerAccessToken:${p}`, { fallback: null }),
-);
-export const providerRefreshLeaseItems = perProvider((p) =>
-  defineItem<RefreshLease | null>(`session:providerRefreshLease:${p}`, { fallback: null }),
-);
-/** A connect under way: `owner` is the worker instance that opened the consent page (lib/background/providers.ts). */
+/** A connect under way: `owner` is the worker instance that opened the consent page. */
 export const ProviderConnectAttempt = z.object({ owner: z.string(), since: z.number() });
 export type ProviderConnectAttempt = z.infer<typeof ProviderConnectAttempt>;
-export const providerConnectAttemptItems = perProvider((p) =>
-  defineItem<ProviderConnectAttempt | null>(`session:providerConnectAttempt:${p}`, { fallback: null }),
+
+type Items<T> = Record<ProviderId, StoredItem<T | null>>;
+
+export const providerConnectionItems: Items<ProviderConnection> = perProvider((p) =>
+  defineItem(`local:providerConnection:${p}`, { schema: z.nullable(ProviderConnection), fallback: null }),
 );
-export const providerCallBudgetItems = perProvider((p) =>
-  defineItem<ProviderCallBudget | null>(`session:providerCalls:${p}`, { fallback: null }),
+export const providerRefreshTokenItems: Items<SealedRefreshToken> = perProvider((p) =>
+  defineItem(`local:providerRefreshToken:${p}`, { schema: z.nullable(SealedRefreshToken), fallback: null }),
+);
+/** Session storage, limited to trusted contexts (content scripts can't read it). */
+export const providerAccessTokenItems: Items<ProviderAccessToken> = perProvider((p) =>
+  defineItem(`session:providerAccessToken:${p}`, { schema: z.nullable(ProviderAccessToken), fallback: null }),
+);
+export const providerRefreshLeaseItems: Items<RefreshLease> = perProvider((p) =>
+  defineItem(`session:providerRefreshLease:${p}`, { schema: z.nullable(RefreshLease), fallback: null }),
+);
+export const providerConnectAttemptItems: Items<ProviderConnectAttempt> = perProvider((p) =>
+  defineItem(`session:providerConnectAttempt:${p}`, { schema: z.nullable(ProviderConnectAttempt), fallback: null }),
+);
+export const providerCallBudgetItems: Items<ProviderCallBudget> = perProvider((p) =>
+  defineItem(`session:providerCalls:${p}`, { schema: z.nullable(ProviderCallBudget), fallback: null }),
 );

@@ -1,13 +1,20 @@
 /**
- * One value in the extension's storage, with a fallback, a version and the migrations that bring older values up to
- * date. Layout (the one @wxt-dev/storage used, so data written by earlier builds reads as is): the value under its
- * key, `{ v: version }` under `key$` once the version is above 1. A missing version means 1.
+ * One stored value, declared once: its key, schema, fallback, version and the migrations that bring older values up
+ * to date. Reading it returns a value checked against the schema (the fallback when it does not fit).
  *
- * Migrations are pure functions from the value of version n − 1 to version n. They run when the item is first read
- * in a context, and the result is written back with its version, so every context converges on the same value.
- * A value from a newer build (a version above ours) is never overwritten: it reads as the fallback.
+ * Layout (the one @wxt-dev/storage uses, so data written by earlier builds reads as is): the value under its key,
+ * `{ v: version }` under `key$` once the version is above 1. A missing version means 1. Migrations are pure functions
+ * from the value of version n − 1 to version n; they run when the item is first read in a context, and the result is
+ * written back with its version, so every context converges on the same value.
+ *
+ * Ours rather than @wxt-dev/storage's `defineItem`, which (0.20) reads every item's value when it is declared (the
+ * popup would read the 1,000-folder health map twice before its first frame), overwrites a value written by a newer
+ * build (a downgrade loses data), and checks nothing.
  */
+
 import { browser } from 'wxt/browser';
+import type * as z from 'zod/mini';
+import { describeZodError } from './schemas';
 
 export type StorageArea = 'local' | 'session';
 export type StorageKey = `${StorageArea}:${string}`;
@@ -16,6 +23,7 @@ export type StorageKey = `${StorageArea}:${string}`;
 export type Migrations = Record<number, (value: unknown) => unknown>;
 
 export interface StoredItemOptions<T> {
+  schema: z.ZodMiniType<T>;
   fallback: T;
   /** The current version of the value's shape (1 unless a migration was added). */
   version?: number;
@@ -26,10 +34,14 @@ export interface StoredItem<T> {
   readonly key: StorageKey;
   readonly fallback: T;
   readonly version: number;
+  readonly schema: z.ZodMiniType<T>;
+  /** The stored value checked against the schema; the fallback when absent, unreadable or from a newer build. */
   getValue(): Promise<T>;
   setValue(value: T): Promise<void>;
   removeValue(): Promise<void>;
-  /** Calls back with the new and old value (fallback when absent) whenever another write lands; returns unwatch. */
+  /** Checks a value read elsewhere (a batch read of several items); the fallback when it does not fit. */
+  check(value: unknown): T;
+  /** Calls back with the new and old value (checked) whenever another write lands; returns unwatch. */
   watch(callback: (value: T, old: T) => void): () => void;
 }
 
@@ -47,15 +59,30 @@ export function migrateValue(value: unknown, from: number, version: number, migr
   return migrated;
 }
 
+/** The storage key's name within its area ("local:health" → "health"). */
+export const nameOf = (key: StorageKey) => key.slice(key.indexOf(':') + 1);
+
 export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): StoredItem<T> {
-  const colon = key.indexOf(':');
-  const area = key.slice(0, colon) as StorageArea;
-  const name = key.slice(colon + 1);
+  const area = key.slice(0, key.indexOf(':')) as StorageArea;
+  const name = nameOf(key);
+  const { schema, fallback } = options;
   const version = options.version ?? 1;
   const migrations = options.migrations ?? {};
   const store = () => browser.storage[area];
   let ready: Promise<void> | undefined;
   let newer = false;
+
+  // A copy each time: callers change what they read (a map of folders) before writing it back.
+  const fresh = (): T => (typeof fallback === 'object' && fallback !== null ? structuredClone(fallback) : fallback);
+  const check = (value: unknown): T => {
+    if (value == null) return fresh();
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    console.warn(
+      `Connection Doctor: stored ${key} does not fit its schema (${describeZodError(parsed.error)}); using the default.`,
+    );
+    return fresh();
+  };
 
   /**
    * Once per context: reads the version, migrates an older value and writes it back. The value itself is read only
@@ -83,13 +110,14 @@ export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): S
 
   return {
     key,
-    fallback: options.fallback,
+    fallback,
     version,
+    schema,
+    check,
     async getValue() {
       await migrate();
-      if (newer) return options.fallback;
-      const value = (await store().get(name))[name];
-      return value == null ? options.fallback : (value as T);
+      if (newer) return fresh();
+      return check((await store().get(name))[name]);
     },
     async setValue(value) {
       await migrate();
@@ -103,7 +131,7 @@ export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): S
       const listener = (changes: Record<string, { newValue?: unknown; oldValue?: unknown }>, changedArea: string) => {
         const change = changes[name];
         if (changedArea !== area || !change) return;
-        callback((change.newValue ?? options.fallback) as T, (change.oldValue ?? options.fallback) as T);
+        callback(check(change.newValue), check(change.oldValue));
       };
       browser.storage.onChanged.addListener(listener);
       return () => browser.storage.onChanged.removeListener(listener);

@@ -1,6 +1,6 @@
 import { defineContentScript } from '#imports';
 import { startPageWatch } from '@/lib/content/watch';
-import { DATAMOLINO_MATCHES } from '@/lib/datamolino/hosts';
+import { DATAMOLINO_MATCHES } from '@/lib/datamolino/urls';
 
 export default defineContentScript({
   matches: DATAMOLINO_MATCHES,

@@ -2,11 +2,10 @@
  * Which OAuth app the extension uses for each provider, and how it reaches the token endpoint. Xero: a public
  * PKCE client (no secret). QuickBooks and FreeAgent demand the client secret at their token endpoint, which no
  * build may carry: either the user's own app (id and secret from the options page, kept in local storage) or a
- * token-exchange endpoint that adds the secret (lib/token-exchange).
+ * token-exchange endpoint that adds the secret (token-exchange/).
  */
-import type { ProviderAppMode, ProviderId } from '../messages';
-import { PROVIDER_LABELS } from '../providers/endpoints';
-import { type ProviderAppSettings, readProviderApps } from '../storage';
+import { PROVIDER_LABEL, type ProviderAppMode, type ProviderId } from '../model';
+import { type ProviderAppSettings, providerAppsItem } from '../storage';
 
 export type ProviderApp =
   | { mode: 'public-pkce'; clientId: string }
@@ -57,7 +56,7 @@ export function resolveApp(
   }
   const own = settings[provider];
   const clientId = own.clientId.trim() || builtIn.clientIds[provider];
-  const label = PROVIDER_LABELS[provider];
+  const label = PROVIDER_LABEL[provider];
   if (own.mode === 'own-credentials') {
     const clientSecret = own.clientSecret.trim();
     if (!own.clientId.trim() || !clientSecret)
@@ -74,7 +73,7 @@ export function resolveApp(
 }
 
 export async function currentApp(provider: ProviderId) {
-  return resolveApp(provider, await readProviderApps());
+  return resolveApp(provider, await providerAppsItem.getValue());
 }
 
 /** A token-exchange address this build will use: https (the sandbox build also takes http on loopback). */

@@ -4,10 +4,11 @@
  * (identity.launchWebAuthFlow) and keeps the tokens (vault.ts).
  */
 import * as oauth from 'oauth4webapi';
-import type { ProviderId } from '../messages';
-import { PROVIDER_LABELS, providerEndpoints, providerScopes, toSandboxUrl } from '../providers/endpoints';
-import { classifyNetworkError, classifyProviderError, type ProviderError, readBodyCapped } from '../providers/errors';
-import { type IdTokenClaims, IdTokenClaimsSchema } from '../providers/oauth';
+import { PROVIDER_LABEL, type ProviderId } from '../model';
+import { providerEndpoints, providerScopes, toSandboxUrl } from '../providers/endpoints';
+import { classifyNetworkError, classifyProviderError, type ProviderError } from '../providers/errors';
+import { readBodyCapped } from '../providers/http';
+import { type IdTokenClaims, IdTokenClaimsSchema } from '../providers/token-responses';
 import type { ProviderApp } from './apps';
 
 /** A provider answered with an error, or did not answer: `problem` says which, in plain words. */
@@ -270,7 +271,7 @@ export async function callError(provider: ProviderId, response: Response): Promi
 }
 
 function consentError(provider: ProviderId, error: unknown): ProviderCallError {
-  const name = PROVIDER_LABELS[provider];
+  const name = PROVIDER_LABEL[provider];
   if (error instanceof oauth.AuthorizationResponseError) {
     const why = error.error_description ?? error.error;
     return new ProviderCallError(

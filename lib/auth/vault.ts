@@ -4,16 +4,8 @@
  * kept in local storage. Refreshes of one grant run one at a time, also across service-worker restarts, and the
  * rotated refresh token is stored before the new access token is handed out.
  */
-import type { ProviderId } from '../messages';
-import { PROVIDER_LABELS } from '../providers/endpoints';
-import {
-  ProviderAccessToken as AccessTokenSchema,
-  RefreshLease as LeaseSchema,
-  providerAccessTokenItems,
-  providerRefreshLeaseItems,
-  providerRefreshTokenItems,
-  SealedRefreshToken as SealedSchema,
-} from '../storage';
+import { PROVIDER_LABEL, type ProviderId } from '../model';
+import { providerAccessTokenItems, providerRefreshLeaseItems, providerRefreshTokenItems } from '../storage';
 import { ProviderCallError, type TokenSet } from './oauth';
 import { type KeyStore, seal, sealingKey, unseal } from './sealing';
 
@@ -64,9 +56,9 @@ export async function usableAccessToken(
   grantId: string,
   now: number = Date.now(),
 ): Promise<string | undefined> {
-  const parsed = AccessTokenSchema.safeParse(await providerAccessTokenItems[provider].getValue());
-  if (!parsed.success || parsed.data.grantId !== grantId) return undefined;
-  return parsed.data.expiresAt - EXPIRY_MARGIN_MS > now ? parsed.data.accessToken : undefined;
+  const stored = await providerAccessTokenItems[provider].getValue();
+  if (stored?.grantId !== grantId) return undefined;
+  return stored.expiresAt - EXPIRY_MARGIN_MS > now ? stored.accessToken : undefined;
 }
 
 export async function readRefreshToken(
@@ -74,9 +66,9 @@ export async function readRefreshToken(
   grantId: string,
   keyStore: KeyStore,
 ): Promise<string | undefined> {
-  const parsed = SealedSchema.safeParse(await providerRefreshTokenItems[provider].getValue());
-  if (!parsed.success || parsed.data.grantId !== grantId) return undefined;
-  return unseal(await sealingKey(keyStore), parsed.data, sealContext(provider, grantId));
+  const sealed = await providerRefreshTokenItems[provider].getValue();
+  if (sealed?.grantId !== grantId) return undefined;
+  return unseal(await sealingKey(keyStore), sealed, sealContext(provider, grantId));
 }
 
 export async function forgetTokens(provider: ProviderId): Promise<void> {
@@ -129,9 +121,8 @@ async function refreshOnce(provider: ProviderId, grantId: string, options: Refre
   if (current && current !== options.rejectedAccessToken) return { accessToken: current };
 
   const leaseItem = providerRefreshLeaseItems[provider];
-  const previous = LeaseSchema.safeParse(await leaseItem.getValue());
-  const resumedAfterInterruption =
-    previous.success && previous.data.grantId === grantId && previous.data.owner !== WORKER_INSTANCE;
+  const previous = await leaseItem.getValue();
+  const resumedAfterInterruption = previous?.grantId === grantId && previous.owner !== WORKER_INSTANCE;
   await leaseItem.setValue({ grantId, owner: WORKER_INSTANCE, since: now() });
   try {
     const refreshToken = await readRefreshToken(provider, grantId, options.keyStore);
@@ -148,8 +139,8 @@ async function refreshOnce(provider: ProviderId, grantId: string, options: Refre
         throw new ReconnectNeededError(
           // Only Xero lets a lost refresh be retried with the old token; elsewhere the cut-off one may have spent it.
           resumedAfterInterruption && provider !== 'xero'
-            ? `${PROVIDER_LABELS[provider]} no longer accepts this connection’s sign-in (a refresh was cut off when the browser stopped the extension): connect again.`
-            : `${PROVIDER_LABELS[provider]} no longer accepts this connection’s sign-in (it was revoked, ran out or was used elsewhere): connect again.`,
+            ? `${PROVIDER_LABEL[provider]} no longer accepts this connection’s sign-in (a refresh was cut off when the browser stopped the extension): connect again.`
+            : `${PROVIDER_LABEL[provider]} no longer accepts this connection’s sign-in (it was revoked, ran out or was used elsewhere): connect again.`,
           error.problem.detail,
         );
       throw error;
@@ -157,7 +148,6 @@ async function refreshOnce(provider: ProviderId, grantId: string, options: Refre
     await storeTokens(provider, grantId, tokens, options.keyStore, now());
     return { accessToken: tokens.accessToken, tokens, resumedAfterInterruption };
   } finally {
-    const lease = LeaseSchema.safeParse(await leaseItem.getValue());
-    if (lease.success && lease.data.owner === WORKER_INSTANCE) await leaseItem.removeValue();
+    if ((await leaseItem.getValue())?.owner === WORKER_INSTANCE) await leaseItem.removeValue();
   }
 }

@@ -7,91 +7,44 @@
  * the batch waits at each consent page. Scan all opens each folder in a background tab at a gentle pace and lets
  * the content script report what the page shows; it closes its tab at the end.
  *
- * The batch lives in storage (local:batch); an alarm picks it up again after a service-worker restart.
+ * The batch lives in storage (lib/storage.ts batchItem); an alarm picks it up again after a service-worker restart.
+ * Runs inside the serial queue (lib/background/queue.ts); it hears of flow endings through flows.onFlowEnded.
  */
 import { browser } from 'wxt/browser';
-import { isActive } from '../fix/engine';
+import { type BatchEntry, type BatchStatus, foldersToFix, foldersToScan } from '../batch';
 import type { Flow, Outcome } from '../fix/flow';
-import { describeState, type FolderHealth, sortByUrgency } from '../health/model';
-import type { BatchStatus, FlowKind, Reply, RequestOf } from '../messages';
-import { batchItem, lastPageItem, readBatch, readFlows, readHealth } from '../storage';
-import { cancelFlow, runFlowInTab } from './service';
+import { describeState } from '../health/model';
+import type { BackgroundMessages, RequestOf } from '../messages';
+import { RefusedError } from '../messaging';
+import { type FlowKind, isActive } from '../model';
+import { batchItem, flowsItem, healthItem, lastPageItem } from '../storage';
+import { cancelFlow, startFixInTab } from './flows';
+import { serial } from './queue';
+import { tabExists } from './tabs';
 
-type BatchRequest = RequestOf<'startBatch' | 'cancelBatch' | 'getBatch'>;
-type BatchEntry = BatchStatus['items'][number];
-
-const BATCH_ALARM = 'batch-tick';
+export const BATCH_ALARM = 'batch-tick';
 /** One folder every 2 s: gentle on Datamolino, and the page has time to show its banner. */
 export const SCAN_PACE_MS = 2000;
 /** A folder page that never reports (signed out, an error page) is given up after this long. */
 const SCAN_PAGE_TIMEOUT_MS = 15_000;
-
-const NEEDS_FIX: ReadonlySet<FolderHealth['state']> = new Set(['expired', 'disconnected', 'forbidden']);
-
-// Batch changes run one after another. A task here may wait for the flow queue in service.ts, never the reverse.
-let queue: Promise<unknown> = Promise.resolve();
-function serial<T>(task: () => Promise<T>): Promise<T> {
-  const run = queue.then(task, task);
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-interface Scope {
-  origin?: string;
-  account?: string;
-}
-
-const inScope = (f: FolderHealth, scope: Scope) =>
-  (!scope.origin || f.origin === scope.origin) && (!scope.account || f.account === scope.account);
-
-/** Folders "fix all" works on: those with a problem, most urgent first. */
-export function foldersToFix(folders: FolderHealth[], scope: Scope): FolderHealth[] {
-  return sortByUrgency(folders.filter((f) => inScope(f, scope) && NEEDS_FIX.has(f.state)));
-}
-
-/** Folders "scan all" visits: every folder seen, the longest unseen first. */
-export function foldersToScan(folders: FolderHealth[], scope: Scope): FolderHealth[] {
-  return folders.filter((f) => inScope(f, scope)).sort((a, b) => a.lastSeen.localeCompare(b.lastSeen));
-}
-
-export async function handleBatchRequest(req: BatchRequest): Promise<Reply<unknown>> {
-  switch (req.type) {
-    case 'getBatch':
-      return { ok: true, value: await readBatch() };
-    case 'startBatch':
-      return serial(() => startBatch(req));
-    case 'cancelBatch':
-      return serial(() => cancelBatch(req.batchId));
-  }
-}
 
 async function save(batch: BatchStatus) {
   batch.updatedAt = new Date().toISOString();
   await batchItem.setValue(batch);
 }
 
-const tabExists = (tabId: number | undefined) =>
-  tabId === undefined
-    ? Promise.resolve(false)
-    : browser.tabs.get(tabId).then(
-        () => true,
-        () => false,
-      );
-
-async function startBatch(req: RequestOf<'startBatch'>): Promise<Reply<BatchStatus | null>> {
-  const running = await readBatch();
+export async function startBatch(req: RequestOf<BackgroundMessages, 'startBatch'>): Promise<BatchStatus | null> {
+  const running = await batchItem.getValue();
   if (running?.status === 'running')
-    return { ok: false, error: 'A “fix all” or scan is already running. Cancel it first, or wait for it to end.' };
-  const folders = Object.values(await readHealth());
+    throw new RefusedError('A “fix all” or scan is already running. Cancel it first, or wait for it to end.');
+  const folders = Object.values(await healthItem.getValue());
   const chosen = req.kind === 'fix-all' ? foldersToFix(folders, req) : foldersToScan(folders, req);
   if (chosen.length === 0)
-    return {
-      ok: false,
-      error:
-        req.kind === 'fix-all'
-          ? 'No folder needs fixing.'
-          : 'No folders seen yet. Open “My Folders” in Datamolino first, so Connection Doctor knows them.',
-    };
+    throw new RefusedError(
+      req.kind === 'fix-all'
+        ? 'No folder needs fixing.'
+        : 'No folders seen yet. Open “My Folders” in Datamolino first, so Connection Doctor knows them.',
+    );
   const now = new Date().toISOString();
   // Fix all needs the user at each consent page, so its tab is in front; a scan stays in the background.
   const tab = await browser.tabs.create({ url: chosen[0]!.url, active: req.kind === 'fix-all' });
@@ -121,13 +74,13 @@ async function startBatch(req: RequestOf<'startBatch'>): Promise<Reply<BatchStat
   await browser.alarms.create(BATCH_ALARM, { periodInMinutes: 0.5 });
   if (batch.kind === 'fix-all') await advanceFixAll();
   else scheduleScan(SCAN_PACE_MS);
-  return { ok: true, value: await readBatch() };
+  return batchItem.getValue();
 }
 
-async function cancelBatch(batchId: string): Promise<Reply<BatchStatus | null>> {
-  const batch = await readBatch();
+export async function cancelBatch(batchId: string): Promise<BatchStatus | null> {
+  const batch = await batchItem.getValue();
   if (!batch || batch.id !== batchId || batch.status !== 'running')
-    return { ok: false, error: 'That batch is no longer running.' };
+    throw new RefusedError('That batch is no longer running.');
   // Stopped first, so the ending of the cancelled flow does not start the next folder.
   batch.status = 'cancelled';
   batch.stopReason = 'Cancelled.';
@@ -139,8 +92,8 @@ async function cancelBatch(batchId: string): Promise<Reply<BatchStatus | null>> 
     }
   await save(batch);
   await endBatch(batch);
-  if (running?.flowId) await cancelFlow(running.flowId);
-  return { ok: true, value: await readBatch() };
+  if (running?.flowId) await cancelFlow(running.flowId).catch(() => undefined);
+  return batchItem.getValue();
 }
 
 async function endBatch(batch: BatchStatus) {
@@ -165,10 +118,10 @@ async function stop(batch: BatchStatus, status: 'done' | 'failed' | 'cancelled',
 
 // ---- Fix all
 
-/** A flow of this batch ended (called from saveFlow): go on with the next folder, after the flow queue is free. */
-export function onFlowEnded(flow: Flow) {
+/** A flow ended (flows.onFlowEnded): if it was this batch's, go on with the next folder once the queue is free. */
+export function batchFlowEnded(flow: Flow) {
   void serial(async () => {
-    const batch = await readBatch();
+    const batch = await batchItem.getValue();
     if (batch?.status === 'running' && batch.items.some((i) => i.flowId === flow.id)) await advanceFixAll();
   });
 }
@@ -195,20 +148,15 @@ const needsReconnect = (flow: Flow) =>
 async function startItemFlow(batch: BatchStatus, item: BatchEntry, kind: FlowKind): Promise<void> {
   if (kind === 'reconnect' && batch.tabId !== undefined)
     await browser.tabs.update(batch.tabId, { active: true }).catch(() => {});
-  const reply = await runFlowInTab({
-    origin: item.origin,
-    folderId: item.folderId,
-    flow: kind,
-    tabId: batch.tabId!,
-    confirmed: true,
-  });
-  if (!reply.ok) {
+  let flow: Flow;
+  try {
+    ({ flow } = await startFixInTab({ origin: item.origin, folderId: item.folderId, flow: kind }, batch.tabId!));
+  } catch (error) {
     item.state = 'failed';
     item.ok = false;
-    item.result = reply.error;
+    item.result = error instanceof RefusedError ? error.message : `Something went wrong: ${(error as Error).message}`;
     return;
   }
-  const flow = (reply.value as { flow: Flow }).flow;
   item.flowId = flow.id;
   item.flow = flow.kind;
   if (isActive(flow)) item.state = 'running';
@@ -217,11 +165,11 @@ async function startItemFlow(batch: BatchStatus, item: BatchEntry, kind: FlowKin
 }
 
 async function advanceFixAll(): Promise<void> {
-  const batch = await readBatch();
+  const batch = await batchItem.getValue();
   if (batch?.kind !== 'fix-all' || batch.status !== 'running') return;
   const current = batch.items.find((i) => i.state === 'running');
   if (current) {
-    const flow = latestFlowOf(await readFlows(), current);
+    const flow = latestFlowOf(await flowsItem.getValue(), current);
     if (flow && isActive(flow)) return;
     if (flow && needsReconnect(flow)) {
       if (!(await tabExists(batch.tabId))) return stop(batch, 'cancelled', 'the “Fix all” tab was closed.');
@@ -231,7 +179,7 @@ async function advanceFixAll(): Promise<void> {
       record(current, flow?.outcome);
     }
   }
-  const health = await readHealth();
+  const health = await healthItem.getValue();
   for (const item of batch.items) {
     if (item.state !== 'pending') continue;
     const folder = health[item.key];
@@ -259,7 +207,7 @@ function scheduleScan(delay: number) {
 }
 
 async function scanTick(): Promise<void> {
-  const batch = await readBatch();
+  const batch = await batchItem.getValue();
   if (batch?.kind !== 'scan-all' || batch.status !== 'running') return;
   if (!(await tabExists(batch.tabId))) return stop(batch, 'cancelled', 'the scan’s tab was closed.');
   const now = Date.now();
@@ -271,7 +219,7 @@ async function scanTick(): Promise<void> {
     const seen = page?.folderId === item.folderId && (page.kind === 'folder' || page.kind === 'connect-screen');
     if (elapsed < SCAN_PACE_MS) return scheduleScan(SCAN_PACE_MS - elapsed);
     if (!seen && elapsed < SCAN_PAGE_TIMEOUT_MS) return scheduleScan(500);
-    const folder = (await readHealth())[item.key];
+    const folder = (await healthItem.getValue())[item.key];
     item.state = seen ? 'done' : 'failed';
     item.ok = seen && folder?.state === 'healthy';
     item.result = seen ? (folder ? describeState(folder, new Date()) : 'seen') : 'The folder page did not load.';
@@ -286,15 +234,12 @@ async function scanTick(): Promise<void> {
 }
 
 /** Picks a batch up again after a service-worker restart (and catches a flow ending that was missed). */
-async function continueBatch() {
-  const batch = await readBatch();
-  if (batch?.status !== 'running') return browser.alarms.clear(BATCH_ALARM);
+export async function continueBatch(): Promise<void> {
+  const batch = await batchItem.getValue();
+  if (batch?.status !== 'running') {
+    await browser.alarms.clear(BATCH_ALARM);
+    return;
+  }
   if (batch.kind === 'fix-all') return advanceFixAll();
   return scanTick();
-}
-
-export function registerBatch() {
-  browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === BATCH_ALARM) void serial(continueBatch);
-  });
 }

@@ -7,7 +7,7 @@
  */
 import { PageSnapshot } from '../datamolino/snapshot';
 import { observationsFromPage } from '../health/observe';
-import { forgottenLoadsItem } from '../storage';
+import { forgottenLoadsItem, isLastPageKey } from '../storage';
 
 type ForgottenLoads = Record<string, string>;
 
@@ -16,14 +16,7 @@ export function reportFingerprint(page: PageSnapshot): string {
   return JSON.stringify(observationsFromPage(page).map(({ settled: _settled, ...rest }) => rest));
 }
 
-async function loadForgotten(): Promise<ForgottenLoads> {
-  const stored: unknown = await forgottenLoadsItem.getValue();
-  const loads: ForgottenLoads = {};
-  if (stored && typeof stored === 'object')
-    for (const [loadId, fingerprint] of Object.entries(stored))
-      if (typeof fingerprint === 'string') loads[loadId] = fingerprint;
-  return loads;
-}
+const loadForgotten = () => forgottenLoadsItem.getValue();
 
 /**
  * Before the reset clears storage: the last report of every open page (session `lastPage:<tab>` values, as stored
@@ -32,7 +25,7 @@ async function loadForgotten(): Promise<ForgottenLoads> {
 export async function forgetPages(session: Record<string, unknown>): Promise<ForgottenLoads> {
   const next = { ...(await loadForgotten()) };
   for (const [key, value] of Object.entries(session)) {
-    if (!key.startsWith('lastPage:')) continue;
+    if (!isLastPageKey(key)) continue;
     const page = PageSnapshot.safeParse(value);
     if (page.success) next[page.data.loadId] = reportFingerprint(page.data);
   }

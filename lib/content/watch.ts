@@ -5,15 +5,17 @@
  */
 
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { browser } from '#imports';
-import { createFixElement, FIX_TAG } from '@/components/inline/fix-button';
-import { FlowPanel, PANEL_TAG } from '@/components/inline/flow-panel';
-import { findProblems, findProblemsIn, keywordTest, stillShowing } from '@/lib/datamolino/detect';
-import { readPage } from '@/lib/datamolino/page';
-import { prepareAction } from '@/lib/datamolino/steps';
-import type { Finding } from '@/lib/datamolino/types';
-import type { Flow } from '@/lib/fix/flow';
-import type { BackgroundRequest, ContentRequest, FlowKind, Reply } from '@/lib/messages';
+import { findProblems, findProblemsIn, keywordTest, stillShowing } from '../datamolino/detect';
+import type { Finding } from '../datamolino/findings';
+import { PAGE_ACTION_OPS } from '../datamolino/page-action-ops';
+import { prepareAction } from '../datamolino/page-actions';
+import { readPage } from '../datamolino/read-page';
+import type { Flow } from '../fix/flow';
+import type { ContentRequest } from '../messages';
+import { answerInPage, ask } from '../messaging';
+import { type FlowKind, isActive } from '../model';
+import { createFixElement, FIX_TAG } from './fix-button';
+import { FlowPanel, PANEL_TAG } from './flow-panel';
 
 /** After a load, the page's own scripts fill in status (banners, sync line) within about this long. */
 const SETTLE_MS = 1500;
@@ -25,38 +27,23 @@ const TEXT_NODE = 3;
 /** Longer than any message with its surroundings: a parent with more text is not reread on each change. */
 const LONG_PARENT_CHARS = 2000;
 
-const isActive = (flow: Flow) => flow.status === 'running' || flow.status === 'waiting';
-
-// The content script checks shapes by hand: the schemas (zod) stay in the background, keeping this script small.
-function isFlow(value: unknown): value is Flow {
-  const f = value as Flow;
-  return (
-    typeof f === 'object' &&
-    f !== null &&
-    typeof f.id === 'string' &&
-    Array.isArray(f.steps) &&
-    typeof f.status === 'string'
-  );
-}
-
-const ACTION_OPS = new Set([
-  'navigate',
-  'menu',
-  'inspect-menu',
-  'connect',
-  'connect-as',
-  'confirm-disconnect',
-  'open-tab',
-  'set-approval',
-  'dismiss',
-  'export',
-]);
-
-function isContentRequest(value: unknown): value is ContentRequest {
-  const m = value as ContentRequest;
-  if (typeof m !== 'object' || m === null) return false;
-  if (m.type === 'flowChanged' || m.type === 'snapshot' || m.type === 'stopLoading') return true;
-  return m.type === 'runAction' && typeof m.flowId === 'string' && ACTION_OPS.has(m.action?.op);
+/**
+ * What the background asks of this page is checked against the protocol before it is acted on: the message types are
+ * those the handlers below answer (lib/messaging.ts refuses any other); an action's op must be one this script
+ * knows; a flow must look like one. (The background checks its own side with zod; this script carries none.)
+ */
+function refusalOf(request: ContentRequest): string | undefined {
+  if (request.type === 'runAction') {
+    const op = (request.action as { op?: unknown } | undefined)?.op;
+    if (typeof request.flowId !== 'string' || !(PAGE_ACTION_OPS as readonly unknown[]).includes(op))
+      return 'Unknown page action.';
+  }
+  if (request.type === 'flowChanged' && request.flow !== null) {
+    const flow = request.flow as Partial<Flow> | undefined;
+    if (typeof flow?.id !== 'string' || !Array.isArray(flow.steps) || typeof flow.status !== 'string')
+      return 'Not a flow.';
+  }
+  return undefined;
 }
 
 export function startPageWatch(ctx: ContentScriptContext) {
@@ -68,38 +55,31 @@ export function startPageWatch(ctx: ContentScriptContext) {
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
   let reportQueued = false;
   const panel = new FlowPanel({
-    answer: (flowId, answer) => send({ type: 'answerFlow', flowId, answer }),
+    answer: (flowId, answer) => send(ask('answerFlow', { flowId, answer })),
     start: (kind) => startFix(kind),
     close: (flowId) => {
       panel.remove();
-      send({ type: 'dismissFlow', flowId });
+      send(ask('dismissFlow', { flowId }));
     },
   });
 
   const options = () => ({ url: location.href });
 
-  async function send(message: BackgroundRequest): Promise<unknown> {
-    try {
-      const reply = (await browser.runtime.sendMessage(message)) as Reply<unknown>;
-      if (!reply.ok) console.warn('Connection Doctor:', reply.error);
-      else if (reply.value && typeof reply.value === 'object' && 'flow' in reply.value) showFlow(reply.value.flow);
-      return reply.ok ? reply.value : undefined;
-    } catch {
-      // The extension was updated or reloaded: this page's script is orphaned; ctx.onInvalidated cleans up.
-      return undefined;
-    }
+  /** The background's answer: a flow in it is shown; a refusal is logged. */
+  function send(reply: Promise<{ flow: Flow | null } | null>): void {
+    reply.then(
+      (value) => value && showFlow(value.flow),
+      // Also when the extension was updated or reloaded: this page's script is orphaned; ctx.onInvalidated cleans up.
+      (error: Error) => console.warn('Connection Doctor:', error.message),
+    );
   }
 
   function startFix(kind: FlowKind, finding?: Finding) {
     const page = snapshot();
     if (!page.folderId) return;
-    send({
-      type: 'startFix',
-      origin: page.origin,
-      folderId: page.folderId,
-      flow: kind,
-      documentId: finding?.documentId,
-    });
+    send(
+      ask('startFix', { origin: page.origin, folderId: page.folderId, flow: kind, documentId: finding?.documentId }),
+    );
   }
 
   function place(finding: Finding) {
@@ -145,7 +125,7 @@ export function startPageWatch(ctx: ContentScriptContext) {
 
   function report() {
     reportQueued = false;
-    send({ type: 'pageSeen', page: snapshot() });
+    send(ask('pageSeen', { page: snapshot() }));
   }
 
   /** Reports soon, once per batch of changes (and at most every FLOW_REPORT_MS while a flow runs). */
@@ -156,8 +136,7 @@ export function startPageWatch(ctx: ContentScriptContext) {
     else queueMicrotask(report);
   }
 
-  function showFlow(next: unknown) {
-    if (next !== null && !isFlow(next)) return;
+  function showFlow(next: Flow | null) {
     flow = next ?? undefined;
     if (!flow) return panel.remove();
     panel.render(flow);
@@ -234,33 +213,27 @@ export function startPageWatch(ctx: ContentScriptContext) {
   });
 
   // Messages from the background: page actions of a running flow, flow updates, snapshot requests.
-  const answer = (message: unknown): Promise<Reply<unknown>> => {
-    // Only our background can message a content script; still, anything unexpected is refused, not acted on.
-    if (!isContentRequest(message)) return Promise.resolve({ ok: false, error: 'Unknown request.' });
-    const req = message;
-    if (req.type === 'flowChanged') {
-      showFlow(req.flow);
-      return Promise.resolve({ ok: true, value: null });
-    }
-    if (req.type === 'snapshot') return Promise.resolve({ ok: true, value: snapshot() });
-    if (req.type === 'stopLoading') {
-      // As the browser's Stop button: the page Datamolino never sent stops loading, this one stays.
-      window.stop();
-      return Promise.resolve({ ok: true, value: null });
-    }
-    return prepareAction(document, req.action, flow?.provider ?? 'unknown').then(({ result, commit }) => {
-      // Act after answering: the action may unload this page.
-      if (commit) setTimeout(commit, 0);
-      return { ok: true, value: { ...result, loadId } };
-    });
-  };
-  // The browser's own API, not the polyfill (a quarter of this script's size): the reply goes through sendResponse,
-  // and returning true keeps the channel open for it, in Chrome and Firefox alike.
-  const onMessage = (message: unknown, _sender: unknown, sendResponse: (reply: Reply<unknown>) => void) => {
-    answer(message).then(sendResponse);
-    return true;
-  };
-  browser.runtime.onMessage.addListener(onMessage);
+  const unlisten = answerInPage(
+    {
+      flowChanged: (req) => {
+        showFlow(req.flow);
+        return null;
+      },
+      snapshot: () => snapshot(),
+      stopLoading: () => {
+        // As the browser's Stop button: the page Datamolino never sent stops loading, this one stays.
+        window.stop();
+        return null;
+      },
+      runAction: async (req) => {
+        const { result, commit } = await prepareAction(document, req.action, flow?.provider ?? 'unknown');
+        // Act after answering: the action may unload this page.
+        if (commit) setTimeout(commit, 0);
+        return { ...result, loadId };
+      },
+    },
+    refusalOf,
+  );
 
   for (const finding of findProblems(document.body, options())) place(finding);
   observer.observe(document.body, {
@@ -288,7 +261,7 @@ export function startPageWatch(ctx: ContentScriptContext) {
   ctx.onInvalidated(() => {
     observer.disconnect();
     clearTimeout(reportTimer);
-    browser.runtime.onMessage.removeListener(onMessage);
+    unlisten();
     for (const { host } of shown.values()) host.remove();
     shown.clear();
     panel.remove();

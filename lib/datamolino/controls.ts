@@ -2,10 +2,11 @@
  * Finding Datamolino's controls by their visible text or accessible name, never by class names or position.
  * Texts come from ./texts; a control inside our own UI or a hidden part of the page is never returned.
  */
-import { dropInvisible, isShown, normaliseText } from './text';
-import type { KnownProvider, UiLanguage } from './texts';
-import { providerTexts, TEXTS } from './texts';
-import type { ProviderName } from './types';
+
+import type { ProviderId, ProviderName } from '../model';
+import type { UiLanguage } from './phrases';
+import { providerTexts, TEXTS } from './phrases';
+import { dropInvisible, isShown, normaliseText } from './visible-text';
 
 const CLICKABLE =
   'button, a[href], [role="button"], [role="menuitem"], [role="tab"], input[type="submit"], input[type="button"]';
@@ -67,7 +68,7 @@ export function findMenuItem(
   return findControl(root, controlTexts(item, provider));
 }
 
-export const findConnectButton = (root: ParentNode, provider: KnownProvider) =>
+export const findConnectButton = (root: ParentNode, provider: ProviderId) =>
   findControl(root, controlTexts('connectTo', provider));
 
 /** Labelled <select> found by its label text (label[for], wrapping label, or aria-label). */

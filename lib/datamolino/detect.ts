@@ -4,9 +4,11 @@
  * message (see texts.ts); where it sits on the page, its classes and the URL path do not matter.
  */
 
-import { collapseWhitespace, isNonTextElement, isShown, normaliseText, parentOf, visibleText } from './text';
-import { KNOWN_PROVIDERS, type KnownProvider, type PageTexts, TEXTS, type UiLanguage } from './texts';
-import type { Finding, ProblemKind, ProviderName } from './types';
+import { PROVIDERS, type ProviderId, type ProviderName } from '../model';
+import type { Finding, ProblemKind } from './findings';
+import { type PageTexts, TEXTS, type UiLanguage } from './phrases';
+import { documentIdFromPath } from './urls';
+import { collapseWhitespace, isNonTextElement, isShown, normaliseText, parentOf, visibleText } from './visible-text';
 
 export interface DetectOptions {
   url?: string;
@@ -33,7 +35,7 @@ interface MessagePattern {
 interface Matcher {
   keyword: RegExp;
   messages: MessagePattern[];
-  providerNames: [KnownProvider, RegExp][];
+  providerNames: [ProviderId, RegExp][];
   historyHeadings: string[];
 }
 
@@ -52,7 +54,7 @@ function literalPattern(text: string): string {
 }
 
 function compile(texts: PageTexts): Matcher {
-  const names = [...KNOWN_PROVIDERS.flatMap((p) => texts.providerNames[p]), ...texts.genericProviderNames]
+  const names = [...PROVIDERS.flatMap((p) => texts.providerNames[p]), ...texts.genericProviderNames]
     .map(normaliseText)
     .sort(byLengthDesc)
     .map(escapeRegExp)
@@ -73,7 +75,7 @@ function compile(texts: PageTexts): Matcher {
   return {
     keyword: new RegExp(texts.keywords.map(escapeRegExp).join('|'), 'i'),
     messages,
-    providerNames: KNOWN_PROVIDERS.map((p) => [
+    providerNames: PROVIDERS.map((p) => [
       p,
       new RegExp(texts.providerNames[p].map(normaliseText).map(escapeRegExp).join('|')),
     ]),
@@ -96,25 +98,21 @@ function providerIn(slot: string, matcher: Matcher): ProviderName {
   return named.length === 1 ? named[0]![0] : 'unknown';
 }
 
-function documentIdIn(href: string | null): string | undefined {
-  return href?.match(/\/documents\/(\d+)/)?.[1];
-}
-
 /** The document an export error belongs to: its own link, its row's only document link, else the page URL. */
 function documentIdFor(anchor: Element, url: string | undefined): string | undefined {
-  const fromLink = documentIdIn(anchor.closest('a[href]')?.getAttribute('href') ?? null);
+  const fromLink = documentIdFromPath(anchor.closest('a[href]')?.getAttribute('href') ?? null);
   if (fromLink) return fromLink;
   // Rows of the Export Failed list; a row without a document link (or with several) says nothing.
   const row = anchor.closest('tr, li, [role="row"], [role="listitem"]');
   if (row) {
     const ids = new Set<string>();
     for (const link of row.querySelectorAll('a[href]')) {
-      const id = documentIdIn(link.getAttribute('href'));
+      const id = documentIdFromPath(link.getAttribute('href'));
       if (id) ids.add(id);
     }
     if (ids.size === 1) return [...ids][0];
   }
-  return documentIdIn(url ?? null);
+  return documentIdFromPath(url ?? null);
 }
 
 function labelOf(el: Element): string | null {
@@ -258,4 +256,4 @@ export function findingKey(f: Finding): string {
   return `${f.problem}:${f.provider}:${f.documentId ?? ''}`;
 }
 
-export { normaliseText } from './text';
+export { normaliseText } from './visible-text';

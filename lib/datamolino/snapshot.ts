@@ -1,11 +1,11 @@
 /**
- * What a Datamolino page shows, as plain data: the content script reads it (lib/datamolino/page.ts), the fix flows
- * decide from it (lib/fix/). Nothing here touches the DOM.
+ * What a Datamolino page shows, as plain data: the content script reads it (lib/datamolino/read-page.ts), the fix
+ * flows decide from it (lib/fix/). Also the page actions a flow asks for and their results. Nothing here touches the
+ * DOM.
  */
 import * as z from 'zod/mini';
-import { stringRecord } from '../zod-lean';
-
-export const ProviderName = z.enum(['xero', 'quickbooks', 'freeagent', 'unknown']);
+import { ApprovalStatusSchema, ProviderIdSchema, ProviderNameSchema } from '../schemas';
+import type { PAGE_ACTION_OPS } from './page-action-ops';
 
 export const PageKind = z.enum([
   'folder', // a folder's own page with its document list
@@ -18,9 +18,6 @@ export const PageKind = z.enum([
 ]);
 export type PageKind = z.infer<typeof PageKind>;
 
-export const ApprovalStatus = z.enum(['Draft', 'Awaiting Approval', 'Awaiting Payment']);
-export type ApprovalStatus = z.infer<typeof ApprovalStatus>;
-
 const id = z.string().check(z.maxLength(64));
 const text = z.string().check(z.maxLength(2000));
 
@@ -30,7 +27,7 @@ export const DashboardFolder = z.object({
   name: text,
   account: z.optional(text),
   business: z.optional(z.boolean()),
-  provider: ProviderName,
+  provider: ProviderNameSchema,
   expired: z.boolean(),
 });
 export type DashboardFolder = z.infer<typeof DashboardFolder>;
@@ -43,7 +40,7 @@ export const PageSnapshot = z.object({
   kind: PageKind,
   folderId: z.optional(id),
   folderName: z.optional(text),
-  provider: ProviderName,
+  provider: ProviderNameSchema,
   /** The expired banner is shown. */
   expired: z.boolean(),
   /** The page's status script has finished (banner and sync line are final for this load). */
@@ -63,10 +60,7 @@ export const PageSnapshot = z.object({
    * Links to the documents this page shows a problem for (id → URL), so a flow can open them without guessing URL
    * patterns. Not every document link: a folder page may list thousands.
    */
-  documentUrls: stringRecord(z.string().check(z.maxLength(2000))).check(
-    // Its keys are document ids: checked here, as stringRecord checks only the values.
-    z.refine((urls) => Object.keys(urls).every((key) => id.safeParse(key).success), 'a document id is too long'),
-  ),
+  documentUrls: z.record(id, z.string().check(z.maxLength(2000))),
   /** Link to the folder's own page, when the page has one (breadcrumb, header). */
   folderUrl: z.optional(z.string().check(z.maxLength(2000))),
   /** Last successful export mentioned on the page (ISO), if any. */
@@ -76,7 +70,7 @@ export const PageSnapshot = z.object({
       id,
       errorText: z.optional(text),
       forbidden: z.boolean(),
-      approvalStatus: z.optional(ApprovalStatus),
+      approvalStatus: z.optional(ApprovalStatusSchema),
       exported: z.boolean(),
       exportedAs: z.optional(text),
       canExport: z.boolean(),
@@ -95,15 +89,20 @@ export const PageAction = z.discriminatedUnion('op', [
   z.object({ op: z.literal('menu'), item: z.enum(['refresh', 'disconnect']) }),
   /** Opens Folder Menu and reports which items exist, then closes it: nothing is clicked. */
   z.object({ op: z.literal('inspect-menu') }),
-  z.object({ op: z.literal('connect'), provider: z.enum(['xero', 'quickbooks', 'freeagent']) }),
+  z.object({ op: z.literal('connect'), provider: ProviderIdSchema }),
   z.object({ op: z.literal('connect-as'), as: z.enum(['practice', 'company']) }),
   z.object({ op: z.literal('confirm-disconnect') }),
   z.object({ op: z.literal('open-tab'), tab: z.enum(['export-failed']) }),
-  z.object({ op: z.literal('set-approval'), value: ApprovalStatus }),
+  z.object({ op: z.literal('set-approval'), value: ApprovalStatusSchema }),
   z.object({ op: z.literal('dismiss') }),
   z.object({ op: z.literal('export') }),
 ]);
 export type PageAction = z.infer<typeof PageAction>;
+/** The content script checks an action's op against PAGE_ACTION_OPS (it carries no zod): the lists must agree. */
+export const PAGE_ACTION_OPS_AGREE: [PageAction['op'], PageActionOp] extends [PageActionOp, PageAction['op']]
+  ? true
+  : never = true;
+type PageActionOp = (typeof PAGE_ACTION_OPS)[number];
 
 export const MenuInspection = z.object({
   found: z.boolean(),

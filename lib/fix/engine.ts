@@ -1,18 +1,23 @@
 /**
- * Advances a flow by one decision from what the page shows now. Pure: the background stores the result and sends
- * the action (if any) to the tab; the next page snapshot calls this again.
+ * Advances a flow by one decision from what the page shows now. Pure: everything it decides on comes in as input
+ * (the flow, the page, the time, what the browser and the provider checks know); the background stores the result
+ * and sends the action (if any) to the tab; the next page report calls this again.
  */
 import type { PageAction, PageSnapshot } from '../datamolino/snapshot';
-import { PROVIDER_LABEL } from '../health/labels';
-import type { FlowKind } from '../messages';
-import { diagnoseXero, xeroRoleLabel } from '../providers/permissions';
-import type { XeroRole } from '../providers/xero';
+import { type FlowKind, isActive } from '../model';
+import {
+  ACTION_TIMEOUT_MS,
+  exportNotAnswered,
+  type KnownXeroUser,
+  MAX_ATTEMPTS,
+  pageNotLoaded,
+  summarise,
+} from './endings';
 import type { Flow, Outcome } from './flow';
-import { FLOWS, manualSteps } from './steps';
+import { FLOWS } from './flow-steps';
+import { manualSteps } from './step';
 
-/** An action without visible effect after this long is sent again (at most MAX_ATTEMPTS times in a flow). */
-export const ACTION_TIMEOUT_MS = 20_000;
-export const MAX_ATTEMPTS = 3;
+export { ACTION_TIMEOUT_MS, MAX_ATTEMPTS };
 
 export interface Advance {
   flow: Flow;
@@ -21,10 +26,12 @@ export interface Advance {
   stopLoading?: true;
 }
 
-/** What the browser says of the flow's tab, beside what its page reported. */
-export interface TabState {
+/** What the flow decides on besides its page: what the browser says of its tab, what the provider checks know. */
+export interface AdvanceContext {
   /** The tab is loading a page (the spinner): no page has answered since. */
   loading?: boolean;
+  /** The Xero user behind the extension's own Xero connection, when a check has read its role (draft-test ending). */
+  xeroUser?: KnownXeroUser;
 }
 
 export function newFlow(init: {
@@ -54,11 +61,7 @@ export function newFlow(init: {
   return flow;
 }
 
-export function isActive(flow: Flow): boolean {
-  return flow.status === 'running' || flow.status === 'waiting';
-}
-
-export function advance(input: Flow, page: PageSnapshot, now: number, tab: TabState = {}): Advance {
+export function advance(input: Flow, page: PageSnapshot, now: number, context: AdvanceContext = {}): Advance {
   if (!isActive(input)) return { flow: input };
   const flow: Flow = structuredClone(input);
   flow.updatedAt = new Date(now).toISOString();
@@ -109,7 +112,7 @@ export function advance(input: Flow, page: PageSnapshot, now: number, tab: TabSt
     const sends = flow.ctx.sent.filter((k) => k === key).length;
     if (attempts > MAX_ATTEMPTS || sends >= MAX_ATTEMPTS) {
       // Still loading, and no page has answered since the last try: Datamolino never sent the page it asked for.
-      if (tab.loading && pending?.loadId === page.loadId)
+      if (context.loading && pending?.loadId === page.loadId)
         return { flow: finish(flow, 'failed', pageNotLoaded(flow, view.label)), stopLoading: true };
       return {
         flow: finish(flow, 'failed', {
@@ -127,30 +130,7 @@ export function advance(input: Flow, page: PageSnapshot, now: number, tab: TabSt
       flow.ctx.exportClicked[key.slice('export:'.length)] = true;
     return { flow, action: decision.act };
   }
-  return { flow: finish(flow, 'done', summarise(flow)) };
-}
-
-/** Datamolino did not send the page an action asked for, however long the flow waited and however often it asked. */
-function pageNotLoaded(flow: Flow, label: string): Outcome {
-  return {
-    ok: false,
-    title: 'Datamolino did not answer',
-    detail: `After “${label}”, Datamolino had not sent its next page within ${MAX_ATTEMPTS} tries of ${ACTION_TIMEOUT_MS / 1000} s each, so Connection Doctor stopped waiting for it. Datamolino may be slow or unavailable: run the fix again later, or follow the steps below.`,
-    next: [flow.kind],
-    manualSteps: manualSteps(flow),
-  };
-}
-
-/** The Export click had no answer from Datamolino: the document's state is unknown, so nothing is clicked again. */
-function exportNotAnswered(flow: Flow, key: string): Outcome {
-  const doc = key.startsWith('export:') ? ` ${key.slice('export:'.length)}` : '';
-  return {
-    ok: false,
-    title: 'Datamolino did not answer the Export',
-    detail: `Connection Doctor clicked Export on document${doc} and Datamolino has not answered within ${(MAX_ATTEMPTS * ACTION_TIMEOUT_MS) / 1000} s. It may still be exporting it, so Export was not clicked again (that could export the document twice). Check the document in Datamolino before exporting it again.`,
-    next: [],
-    manualSteps: manualSteps(flow),
-  };
+  return { flow: finish(flow, 'done', summarise(flow, context.xeroUser)) };
 }
 
 export function finish(flow: Flow, status: 'done' | 'failed' | 'cancelled', outcome: Outcome): Flow {
@@ -167,82 +147,4 @@ export function cancel(flow: Flow, now: number): Flow {
   const next = structuredClone(flow);
   next.updatedAt = new Date(now).toISOString();
   return finish(next, 'cancelled', { ok: false, title: 'Cancelled', detail: 'Nothing more will be done.', next: [] });
-}
-
-/** The Xero user behind Connection Doctor's own Xero connection, when a check has read its role. */
-export interface KnownXeroUser {
-  role: XeroRole;
-  email?: string;
-}
-
-// Kept current by the background (lib/background/providers.ts) after every provider check.
-let knownXeroUser: KnownXeroUser | undefined;
-export function setKnownXeroUser(user: KnownXeroUser | undefined) {
-  knownXeroUser = user;
-}
-
-/** The draft test's verdict names the role when we know it; "can't approve" is the diagnosis for any such role. */
-function draftWorkedDetail(p: string, xeroUser: KnownXeroUser | undefined): string {
-  const generic = `${p} accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. The ${p} user who authorised this folder’s connection can’t approve bills. Ask your ${p} admin to give that user a role that can approve bills (in Xero: Standard with approve rights, or Adviser), or keep Draft as this folder’s export status.`;
-  if (!xeroUser) return generic;
-  const who = xeroUser.email ? `Your Xero user ${xeroUser.email}` : 'Your Xero user';
-  const label = xeroRoleLabel(xeroUser.role);
-  const approving = diagnoseXero(xeroUser.role, 'AUTHORISED');
-  if (approving.canExport === true)
-    return `Xero accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. ${who} has the role ${label}, which normally may approve bills: either Xero has narrowed that user’s rights, or the folder was connected by another Xero user. Ask your Xero admin to check who authorised Datamolino and give that user bill approval, or keep Draft as this folder’s export status.`;
-  return `Xero accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. ${who} has the role ${label}, which can’t approve bills. Ask your Xero admin for ${approving.askFor ?? 'a role that can approve bills'}, or keep Draft as this folder’s export status.`;
-}
-
-/** The ending of a flow that went through all its steps, in plain words with the next thing to do. */
-export function summarise(flow: Flow, xeroUser: KnownXeroUser | undefined = knownXeroUser): Outcome {
-  const p = PROVIDER_LABEL[flow.provider];
-  const retried = Object.entries(flow.ctx.retried);
-  const exported = retried.filter(([, r]) => r === 'exported').length;
-  const failed = retried.filter(([, r]) => r === 'failed').length;
-  const exportsLine =
-    retried.length === 0
-      ? ''
-      : ` ${exported} of ${retried.length} failed export${retried.length === 1 ? '' : 's'} went through${failed ? `; ${failed} still refused` : ''}.`;
-  switch (flow.kind) {
-    case 'draft-test':
-      return flow.ctx.draftResult === 'exported'
-        ? {
-            ok: true,
-            title: 'Draft worked: the connection is fine',
-            detail: draftWorkedDetail(p, flow.provider === 'xero' ? xeroUser : undefined),
-            next: [],
-          }
-        : {
-            ok: false,
-            title: 'Draft failed too: the connection itself is broken',
-            detail: `${p} refused even a Draft bill, so this is not about approval rights. Reconnect the folder.`,
-            next: ['reconnect'],
-          };
-    case 'refresh':
-      return {
-        ok: true,
-        title: `${p} connection refreshed`,
-        detail:
-          'The expired message is gone. New ledger accounts, tax codes and tracking categories appear within a few minutes.',
-        next: [],
-      };
-    default: {
-      const siblings = flow.ctx.siblings.length
-        ? ` ${Object.values(flow.ctx.siblingsChecked).filter(Boolean).length} of ${flow.ctx.siblings.length} folders sharing this connection are healthy again.`
-        : '';
-      return failed
-        ? {
-            ok: false,
-            title: `Connection fixed, but ${failed} export${failed === 1 ? ' is' : 's are'} still refused`,
-            detail: `The connection works, yet ${p} still refuses some exports.${exportsLine} This usually means the ${p} user can’t approve bills: run the draft-status test.`,
-            next: flow.provider === 'xero' ? ['draft-test'] : [],
-          }
-        : {
-            ok: true,
-            title: flow.kind === 'reconnect' ? `Reconnected to ${p}` : `${p} connection fixed`,
-            detail: `The folder is connected and working.${exportsLine}${siblings}`,
-            next: [],
-          };
-    }
-  }
 }

@@ -1,8 +1,7 @@
 /** A fix flow's stored state: everything needed to resume it after a navigation or a service-worker restart. */
 import * as z from 'zod/mini';
-import { MenuInspection, ProviderName } from '../datamolino/snapshot';
-import { FlowKind } from '../messages';
-import { int, stringRecord } from '../zod-lean';
+import { MenuInspection } from '../datamolino/snapshot';
+import { FlowKindSchema, FlowStatusSchema, ProviderNameSchema, recordOf } from '../schemas';
 
 export const StepState = z.enum(['pending', 'active', 'done', 'failed']);
 
@@ -11,25 +10,22 @@ export const Outcome = z.object({
   title: z.string(),
   detail: z.string(),
   /** Flows the user can run next (offered as buttons). */
-  next: z._default(z.array(FlowKind), []),
+  next: z._default(z.array(FlowKindSchema), []),
   /** Manual steps shown when the flow stopped before acting. */
   manualSteps: z.optional(z.array(z.string())),
 });
 export type Outcome = z.infer<typeof Outcome>;
 
-export const FlowStatus = z.enum(['running', 'waiting', 'done', 'failed', 'cancelled']);
-export type FlowStatus = z.infer<typeof FlowStatus>;
-
 export const Flow = z.object({
   id: z.string(),
-  kind: FlowKind,
+  kind: FlowKindSchema,
   origin: z.string(),
   folderId: z.string(),
   folderName: z.string(),
   folderUrl: z.string(),
-  provider: ProviderName,
-  tabId: int(),
-  status: FlowStatus,
+  provider: ProviderNameSchema,
+  tabId: z.int(),
+  status: FlowStatusSchema,
   /** What the flow waits for when status is 'waiting'. */
   waitingFor: z.optional(z.enum(['confirm', 'consent', 'page'])),
   /** Plain-words line for the current moment ("Refreshing the Xero connection…"). */
@@ -42,15 +38,15 @@ export const Flow = z.object({
   pending: z.optional(z.object({ key: z.string(), loadId: z.string(), at: z.number(), attempts: z.number() })),
   ctx: z.object({
     failedDocs: z.optional(z.array(z.string())),
-    docUrls: z._default(stringRecord(z.string()), {}),
-    retried: z._default(stringRecord(z.enum(['exported', 'failed', 'skipped'])), {}),
-    exportClicked: z._default(stringRecord(z.boolean()), {}),
+    docUrls: z._default(recordOf(z.string()), {}),
+    retried: z._default(recordOf(z.enum(['exported', 'failed', 'skipped'])), {}),
+    exportClicked: z._default(recordOf(z.boolean()), {}),
     docId: z.optional(z.string()),
     draftResult: z.optional(z.enum(['exported', 'failed'])),
     connectAs: z.optional(z.enum(['practice', 'company'])),
     menu: z.optional(MenuInspection),
     siblings: z._default(z.array(z.object({ folderId: z.string(), name: z.string(), url: z.string() })), []),
-    siblingsChecked: z._default(stringRecord(z.boolean()), {}),
+    siblingsChecked: z._default(recordOf(z.boolean()), {}),
     syncWaitStartedAt: z.optional(z.number()),
     /** Keys of the actions sent so far (a step may need to know its click happened on an earlier page). */
     sent: z._default(z.array(z.string()), []),
@@ -59,3 +55,6 @@ export const Flow = z.object({
   outcome: z.optional(Outcome),
 });
 export type Flow = z.infer<typeof Flow>;
+
+/** Flows by id, as stored (lib/storage.ts flowsItem). */
+export const FlowMap = recordOf(Flow);

@@ -1,17 +1,10 @@
 /**
- * Folder health: a pure model of what the extension has seen on Datamolino pages, and the toolbar badge derived
- * from it. No browser API here; the background stores the result.
+ * Folder health: a pure model of what the extension has seen on Datamolino pages. No browser API here; the
+ * background stores the result (lib/background/folder-health.ts).
  */
 import * as z from 'zod/mini';
-import { PROVIDER_LABEL } from './labels';
-
-export { PROVIDER_LABEL };
-
-export const Provider = z.enum(['xero', 'quickbooks', 'freeagent', 'unknown']);
-export type Provider = z.infer<typeof Provider>;
-
-export const FolderState = z.enum(['healthy', 'expired', 'forbidden', 'disconnected', 'unknown']);
-export type FolderState = z.infer<typeof FolderState>;
+import { FOLDER_URGENCY, type FolderState, PROVIDER_LABEL } from '../model';
+import { FolderStateSchema, ProviderNameSchema } from '../schemas';
 
 export const FolderHealth = z.object({
   /** origin + folder id: the same folder id on app. and beta. hosts are different folders. */
@@ -22,8 +15,8 @@ export const FolderHealth = z.object({
   account: z.optional(z.string()),
   /** Business plan: the account's folders share one connection. */
   business: z.optional(z.boolean()),
-  provider: Provider,
-  state: FolderState,
+  provider: ProviderNameSchema,
+  state: FolderStateSchema,
   /** When the current state began (ISO). */
   since: z.string(),
   /** When a page of this folder was last seen (ISO). */
@@ -42,7 +35,7 @@ export const FolderObservation = z.object({
   name: z.optional(z.string().check(z.maxLength(300))),
   account: z.optional(z.string().check(z.maxLength(300))),
   business: z.optional(z.boolean()),
-  provider: Provider,
+  provider: ProviderNameSchema,
   url: z.string().check(z.maxLength(2000)),
   /** folder: the folder's own page (banner and connection state are authoritative); document: one document's page;
    * dashboard: a row of "My Folders" (only the expired warning is known). */
@@ -64,8 +57,6 @@ export type FolderObservation = z.infer<typeof FolderObservation>;
 export type HealthMap = Record<string, FolderHealth>;
 
 export const folderKey = (origin: string, folderId: string) => `${origin}|${folderId}`;
-
-const URGENCY: Record<FolderState, number> = { expired: 0, disconnected: 1, forbidden: 2, unknown: 3, healthy: 4 };
 
 function stateOf(expired: boolean, disconnected: boolean, forbidden: number): FolderState {
   if (expired) return 'expired';
@@ -127,35 +118,8 @@ export function attentionOf(folder: FolderHealth, now: Date): Attention {
 }
 
 /** Most urgent first, then by name. */
-export function sortByUrgency(folders: FolderHealth[]): FolderHealth[] {
-  return [...folders].sort((a, b) => URGENCY[a.state] - URGENCY[b.state] || a.name.localeCompare(b.name));
-}
-
-export interface Badge {
-  text: string;
-  color: string;
-  title: string;
-}
-
-export const BADGE_RED = '#c62828';
-export const BADGE_AMBER = '#b26a00';
-
-export function badgeFor(map: HealthMap, now: Date): Badge {
-  const folders = sortByUrgency(Object.values(map));
-  const red = folders.filter((f) => attentionOf(f, now) === 'red');
-  const amber = folders.filter((f) => attentionOf(f, now) === 'amber');
-  if (red.length === 0 && amber.length === 0) {
-    const title = folders.length ? `Connection Doctor: all ${folders.length} folders healthy` : 'Connection Doctor';
-    return { text: '', color: BADGE_RED, title };
-  }
-  const needing = [...red, ...amber];
-  const lines = needing.slice(0, 10).map((f) => `• ${f.name}: ${describeState(f, now)}`);
-  if (needing.length > 10) lines.push(`… and ${needing.length - 10} more`);
-  return {
-    text: String(needing.length),
-    color: red.length ? BADGE_RED : BADGE_AMBER,
-    title: `Connection Doctor: ${needing.length} folder${needing.length === 1 ? '' : 's'} need attention\n${lines.join('\n')}`,
-  };
+export function sortByUrgency(folders: readonly FolderHealth[]): FolderHealth[] {
+  return [...folders].sort((a, b) => FOLDER_URGENCY[a.state] - FOLDER_URGENCY[b.state] || a.name.localeCompare(b.name));
 }
 
 export function describeState(f: FolderHealth, now: Date): string {

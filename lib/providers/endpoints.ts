@@ -3,13 +3,7 @@
  * (source: shared/HOST-AND-PROVIDERS.md). The sandbox build points every URL at the loopback sandbox instead.
  */
 
-export type ProviderId = 'xero' | 'quickbooks' | 'freeagent';
-export const PROVIDER_IDS: readonly ProviderId[] = ['xero', 'quickbooks', 'freeagent'];
-export const PROVIDER_LABELS: Record<ProviderId, string> = {
-  xero: 'Xero',
-  quickbooks: 'QuickBooks',
-  freeagent: 'FreeAgent',
-};
+import type { ProviderId } from '../model';
 
 export interface XeroEndpoints {
   authorize: string;

@@ -2,10 +2,11 @@
  * Turns whatever a provider answered into one of a few kinds the rest of the extension acts on, with a message the
  * user can read. Never throws: bodies may be HTML, truncated, empty, huge or of the wrong content type.
  */
-import { PROVIDER_LABELS, type ProviderId } from './endpoints';
+import { PROVIDER_LABEL, type ProviderId } from '../model';
 import { readFreeAgentErrors } from './freeagent';
-import { type OAuthError, OAuthErrorSchema } from './oauth';
+import { type HeadersLike, header, MAX_ERROR_BODY_CHARS, parseRateHeaders } from './http';
 import { findQuickBooksFault, type QuickBooksFault } from './quickbooks';
+import { type OAuthError, OAuthErrorSchema } from './token-responses';
 import { readXeroProblem } from './xero';
 
 export type ProviderErrorKind =
@@ -28,8 +29,6 @@ export interface ProviderError {
   detail?: string;
 }
 
-export type HeadersLike = Headers | Record<string, string | undefined>;
-
 export interface ProviderResponseInfo {
   /** HTTP status; 0 when there was no response (use classifyNetworkError for thrown fetches). */
   status: number;
@@ -37,17 +36,14 @@ export interface ProviderResponseInfo {
   bodyText?: string;
 }
 
-/** We never need more than this much of an error body; anything beyond is ignored. */
-export const MAX_ERROR_BODY_CHARS = 64 * 1024;
 const MAX_DETAIL_CHARS = 300;
-const MAX_RETRY_AFTER_SECONDS = 24 * 60 * 60;
 
 /**
  * Classify a response that was not usable: any non-2xx, or a 2xx whose body failed its schema (QuickBooks puts
  * faults inside HTTP 200).
  */
 export function classifyProviderError(provider: ProviderId, response: ProviderResponseInfo): ProviderError {
-  const name = PROVIDER_LABELS[provider];
+  const name = PROVIDER_LABEL[provider];
   const { status } = response;
   if (status === 0) return classifyNetworkError(provider);
 
@@ -82,49 +78,13 @@ export function classifyProviderError(provider: ProviderId, response: ProviderRe
 
 /** fetch threw (offline, DNS, TLS, timeout, aborted). */
 export function classifyNetworkError(provider: ProviderId, error?: unknown): ProviderError {
-  const name = PROVIDER_LABELS[provider];
+  const name = PROVIDER_LABEL[provider];
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : undefined;
   return {
     kind: 'network',
     message: `Couldn't reach ${name}. Check your internet connection and try again.`,
     detail: reason ? clip(reason) : undefined,
   };
-}
-
-export interface RateHeaders {
-  /** Xero: calls left this minute for the organisation. */
-  minRemaining?: number;
-  /** Xero: calls left today for the organisation. */
-  dayRemaining?: number;
-  /** From Retry-After (seconds or an HTTP date), capped at one day. */
-  retryAfterSeconds?: number;
-}
-
-export function parseRateHeaders(headers: HeadersLike | undefined, now: number = Date.now()): RateHeaders {
-  return {
-    minRemaining: nonNegativeInt(header(headers, 'x-minlimit-remaining')),
-    dayRemaining: nonNegativeInt(header(headers, 'x-daylimit-remaining')),
-    retryAfterSeconds: retryAfter(header(headers, 'retry-after'), now),
-  };
-}
-
-/** Reads at most `maxChars` characters of a body without loading the rest, so a huge answer cannot hurt us. */
-export async function readBodyCapped(response: Response, maxChars: number = MAX_ERROR_BODY_CHARS): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < maxChars) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-    await reader.cancel();
-  } catch {
-    // A body that breaks off mid-way is classified on what arrived.
-  }
-  return text.slice(0, maxChars);
 }
 
 function classifyXero(status: number, body: string, json: unknown): ProviderError {
@@ -183,7 +143,7 @@ function classifyQuickBooksFault(
   status: number,
   retryAfterSeconds: number | undefined,
 ): ProviderError | undefined {
-  const name = 'QuickBooks';
+  const name = PROVIDER_LABEL.quickbooks;
   const type = fault.type?.toUpperCase();
   const detail = clip(
     `HTTP ${status}: ${[fault.type, fault.code && `code ${fault.code}`, fault.message].filter(Boolean).join(', ')}`,
@@ -332,26 +292,6 @@ function parseJson(body: string): unknown {
 
 function isHtml(body: string, contentType: string): boolean {
   return /text\/html/i.test(contentType) || /^\s*(<!doctype html|<html)/i.test(body);
-}
-
-function header(headers: HeadersLike | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  return key === undefined ? undefined : headers[key];
-}
-
-function nonNegativeInt(value: string | undefined): number | undefined {
-  return value !== undefined && /^\s*\d{1,12}\s*$/.test(value) ? Number(value) : undefined;
-}
-
-function retryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = nonNegativeInt(value);
-  if (seconds !== undefined) return Math.min(seconds, MAX_RETRY_AFTER_SECONDS);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.min(Math.max(0, Math.ceil((date - now) / 1000)), MAX_RETRY_AFTER_SECONDS);
 }
 
 function describeSeconds(seconds: number): string {

@@ -2,7 +2,7 @@
  * When a provider will drop a connection nobody uses, judged from the last successful use (an export or a
  * refresh) we saw. A connection is kept alive only by being used: each use rotates the refresh token.
  */
-import { PROVIDER_LABELS, type ProviderId } from './endpoints';
+import { PROVIDER_LABEL, type ProviderId } from '../model';
 
 export interface Foresight {
   lapsesAt?: Date;
@@ -33,7 +33,7 @@ export const IDLE_LIFETIME_DAYS: Record<ProviderId, number> = {
 export const QUICKBOOKS_MAX_LIFETIME_YEARS = 5;
 
 export function connectionForesight(provider: ProviderId, input: ForesightInput): Foresight {
-  const name = PROVIDER_LABELS[provider];
+  const name = PROVIDER_LABEL[provider];
   const now = input.now ?? new Date();
   const day = (date: Date) => formatDay(date, now, input.timeZone);
   if (!input.lastUsedAt || Number.isNaN(input.lastUsedAt.getTime())) {

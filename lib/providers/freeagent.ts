@@ -1,7 +1,6 @@
 /** FreeAgent responses we read. Every FreeAgent API call needs a User-Agent header. */
 import * as z from 'zod/mini';
-import { int } from '../zod-lean';
-import { TokenResponseSchema } from './oauth';
+import { TokenResponseSchema } from './token-responses';
 
 /** GET {api}/company */
 export const FreeAgentCompanyResponseSchema = z.object({
@@ -23,7 +22,7 @@ export const FreeAgentUserResponseSchema = z.object({
     first_name: z.optional(z.string()),
     last_name: z.optional(z.string()),
     role: z.optional(z.string()),
-    permission_level: int().check(z.minimum(0), z.maximum(8)),
+    permission_level: z.int().check(z.minimum(0), z.maximum(8)),
   }),
 });
 export type FreeAgentUser = z.infer<typeof FreeAgentUserResponseSchema>['user'];

@@ -1,6 +1,6 @@
 /** QuickBooks Online (Intuit) responses we read. */
 import * as z from 'zod/mini';
-import { TokenResponseSchema } from './oauth';
+import { TokenResponseSchema } from './token-responses';
 
 /** Health check: GET {api}/v3/company/{realmId}/companyinfo/{realmId} */
 export function quickBooksCompanyInfoPath(realmId: string): string {

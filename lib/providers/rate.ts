@@ -3,8 +3,10 @@
  * organisation), so the extension keeps to a small share of each provider's limit, stops when Xero says few calls
  * are left this minute, waits as long as Retry-After says, and backs off after failed checks.
  */
+
+import type { ProviderId } from '../model';
 import type { ProviderCallBudget } from '../storage';
-import { type ProviderId, RATE_LIMITS } from './endpoints';
+import { RATE_LIMITS } from './endpoints';
 
 /** Our share of each provider's per-minute and per-hour limits. */
 export const OWN_SHARE = 0.25;

@@ -3,7 +3,7 @@
 // importing the value would ship the model's attribute map in the background bundle for the sake of eight names.
 import type { User } from 'xero-node/dist/gen/model/accounting/user.js';
 import * as z from 'zod/mini';
-import { TokenResponseSchema } from './oauth';
+import { TokenResponseSchema } from './token-responses';
 
 /** Xero's OrganisationRole values: READONLY, INVOICEONLY, STANDARD, FINANCIALADVISER, MANAGEDCLIENT, … */
 export type XeroRole = keyof typeof User.OrganisationRoleEnum;

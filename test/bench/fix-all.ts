@@ -4,7 +4,8 @@
  * sandbox runs with no artificial delays (chart sync is instant), so none needs subtracting.
  */
 import type { BrowserContext, Page } from '@playwright/test';
-import type { BatchStatus, Reply } from '../../lib/messages';
+import type { BatchStatus } from '../../lib/batch';
+import type { Reply } from '../../lib/messages';
 import { askBackground, type Lab, Unavailable, withBrowser } from './lab';
 import { round } from './stats';
 

@@ -1,5 +1,5 @@
 /** Folder health records as the background stores them (`local:health`), for seeding the extension with N folders. */
-import { digestOf } from '../../components/folder-order';
+import { digestOf } from '../../lib/health/digest';
 import type { FolderHealth } from '../../lib/health/model';
 import type { BrowserRun } from './lab';
 

@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
 import type { Flow } from '../../lib/fix/flow';
-import type { ProviderStatus } from '../../lib/messages';
+import type { ProviderStatus } from '../../lib/providers/status';
 import type { Sandbox } from '../sandbox/server';
 import { launchWithExtension } from './browser';
 import { test as base, expect } from './fixtures';

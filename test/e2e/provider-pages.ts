@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
-import type { ProviderStatus } from '../../lib/messages';
+import type { ProviderStatus } from '../../lib/providers/status';
 import { createTokenExchangeHandler } from '../../token-exchange/handler';
 
 export const EXTENSION_ID = 'egkkljjpefjodlbkijciejnadkobcdfh';

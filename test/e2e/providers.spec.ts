@@ -1,7 +1,7 @@
 /// <reference types="chrome" />
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ProviderStatus } from '../../lib/messages';
+import type { ProviderStatus } from '../../lib/providers/status';
 import type { LogEntry } from '../sandbox/providers/types';
 import { expect, test } from './fixtures';
 import { FolderPage } from './pages';

@@ -5,16 +5,18 @@ import { memoryKeyStore } from '@/lib/auth/sealing';
 import {
   CHECK_STALE_AFTER_MS,
   checkProvider,
-  handleProviderRequest,
-  registerProviderBackground,
+  onConnectionsChanged,
   resetProviders,
   scheduleChecks,
   useProviderDependencies,
-} from '@/lib/background/providers';
-import type { ProviderStatus } from '@/lib/messages';
+} from '@/lib/background/connections';
+import { handleMessage } from '@/lib/background/index';
+import type { BackgroundRequest } from '@/lib/messages';
 import { PRODUCTION_ENDPOINTS } from '@/lib/providers/endpoints';
 import { FIRST_RETRY_MS } from '@/lib/providers/rate';
-import { writeProviderApps, writeProviderSettings } from '@/lib/storage';
+import type { ProviderStatus } from '@/lib/providers/status';
+import { providerAppsItem, providerSettingsItem } from '@/lib/storage';
+import { fromPopup } from './fixtures/senders';
 
 const XERO = PRODUCTION_ENDPOINTS.xero;
 const REDIRECT = 'https://egkkljjpefjodlbkijciejnadkobcdfh.chromiumapp.org/xero';
@@ -101,8 +103,8 @@ function fakeXero() {
 
 let xero = fakeXero();
 
-async function send(message: Parameters<typeof handleProviderRequest>[0]) {
-  const reply = await handleProviderRequest(message);
+async function send(message: BackgroundRequest) {
+  const reply = await handleMessage(message, fromPopup());
   if (!reply.ok) throw new Error(reply.error);
   return (reply.value as ProviderStatus[]).find((s) => s.provider === 'xero')!;
 }
@@ -123,7 +125,7 @@ describe('provider connections in the background', () => {
       xero.state.nonce = q.get('nonce') ?? '';
       return `${q.get('redirect_uri')}?code=the-code&state=${q.get('state')}`;
     });
-    await writeProviderApps({
+    await providerAppsItem.setValue({
       xero: { clientId: 'xero-app' },
       quickbooks: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
       freeagent: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
@@ -149,21 +151,21 @@ describe('provider connections in the background', () => {
   });
 
   it('not configured, or the sign-in window closed: a clear answer and nothing stored', async () => {
-    await writeProviderApps({
+    await providerAppsItem.setValue({
       xero: { clientId: '' },
       quickbooks: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
       freeagent: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
     });
-    expect(await handleProviderRequest({ type: 'connectProvider', provider: 'xero' })).toEqual({
+    expect(await handleMessage({ type: 'connectProvider', provider: 'xero' }, fromPopup())).toEqual({
       ok: false,
       error: 'Enter your Xero app’s client id in the options.',
     });
-    expect(await handleProviderRequest({ type: 'connectProvider', provider: 'quickbooks' })).toMatchObject({
+    expect(await handleMessage({ type: 'connectProvider', provider: 'quickbooks' }, fromPopup())).toMatchObject({
       ok: false,
       error: expect.stringContaining('token-exchange address'),
     });
 
-    await writeProviderApps({
+    await providerAppsItem.setValue({
       xero: { clientId: 'xero-app' },
       quickbooks: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
       freeagent: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
@@ -171,7 +173,7 @@ describe('provider connections in the background', () => {
     vi.mocked(fakeBrowser.identity.launchWebAuthFlow).mockRejectedValueOnce(
       new Error('The user did not approve access.'),
     );
-    expect(await handleProviderRequest({ type: 'connectProvider', provider: 'xero' })).toEqual({
+    expect(await handleMessage({ type: 'connectProvider', provider: 'xero' }, fromPopup())).toEqual({
       ok: false,
       error: 'Xero sign-in did not finish: The user did not approve access.',
     });
@@ -246,7 +248,7 @@ describe('provider connections in the background', () => {
 
   it('a refused refresh or an organisation gone means "reconnect needed"; the badge hook is told', async () => {
     const onHealthChanged = vi.fn();
-    registerProviderBackground({ onHealthChanged });
+    onConnectionsChanged(onHealthChanged);
     await connectXero();
     xero.state.connected = false;
     const gone = await send({ type: 'checkProviders', force: true });
@@ -261,7 +263,7 @@ describe('provider connections in the background', () => {
 
   it('changing the app’s client id after connecting asks for a reconnect (the grant belongs to the old app)', async () => {
     await connectXero();
-    await writeProviderApps({
+    await providerAppsItem.setValue({
       xero: { clientId: 'another-app' },
       quickbooks: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
       freeagent: { mode: 'exchange-endpoint', clientId: '', clientSecret: '', exchangeUrl: '' },
@@ -300,7 +302,7 @@ describe('provider connections in the background', () => {
   it('the periodic check follows the interval from the options', async () => {
     await scheduleChecks();
     expect((await fakeBrowser.alarms.get('provider-check'))?.periodInMinutes).toBe(360);
-    await writeProviderSettings({ checkIntervalHours: 2 });
+    await providerSettingsItem.setValue({ checkIntervalHours: 2 });
     await scheduleChecks();
     expect((await fakeBrowser.alarms.get('provider-check'))?.periodInMinutes).toBe(120);
   });

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { summarise } from '@/lib/fix/engine';
+import { summarise } from '@/lib/fix/endings';
 import type { Flow } from '@/lib/fix/flow';
-import { applyObservation, BADGE_AMBER, BADGE_RED, badgeFor, type HealthMap } from '@/lib/health/model';
-import type { ProviderStatus } from '@/lib/messages';
+import { BADGE_AMBER, BADGE_RED, badgeFor, mergeProviderBadge } from '@/lib/health/badge';
+import { applyObservation, type HealthMap } from '@/lib/health/model';
+import { type ApiGet, checkFreeAgent, checkQuickBooks, checkXero } from '@/lib/providers/checks';
 import { PRODUCTION_ENDPOINTS } from '@/lib/providers/endpoints';
-import {
-  type ApiGet,
-  checkFreeAgent,
-  checkQuickBooks,
-  checkXero,
-  folderMatchesOrganisation,
-  mergeProviderBadge,
-  providerStatus,
-} from '@/lib/providers/health';
+import { folderMatchesOrganisation, type ProviderStatus, providerStatus } from '@/lib/providers/status';
 import type { ProviderConnection } from '@/lib/storage';
 
 const NOW = new Date('2026-03-10T12:00:00Z');

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Browser, browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { handleMessage } from '@/lib/background/service';
+import { handleMessage } from '@/lib/background/index';
 import { folderPage } from './fixtures/page-snapshot';
 
 const EXTENSION_PAGE = () => browser.runtime.getURL('/popup.html');
@@ -61,18 +61,19 @@ describe('background messages', () => {
       const reply = await handleMessage(message, fromPopup());
       return reply.ok ? undefined : reply.error;
     };
-    expect(await refusal(null)).toBe('Invalid message: expected object');
-    expect(await refusal(['getHealth'])).toBe('Invalid message: expected object');
-    expect(await refusal({})).toBe('Invalid message at type: unknown type');
-    expect(await refusal({ type: 'nope' })).toBe('Invalid message at type: unknown type');
+    expect(await refusal(null)).toBe('Invalid message: expected an object.');
+    expect(await refusal(['getHealth'])).toBe('Invalid message: expected an object.');
+    expect(await refusal({})).toBe('Invalid message: unknown type.');
+    expect(await refusal({ type: 'nope' })).toBe('Invalid message: unknown type.');
+    expect(await refusal({ type: 'toString' })).toBe('Invalid message: unknown type.');
     expect(await refusal({ type: 'startFix', origin: 1, folderId: '1', flow: 'fix' })).toBe(
-      'Invalid message at origin: expected string',
+      'Invalid message at origin: Invalid input: expected string, received number',
     );
     expect(await refusal({ type: 'dismissFlow', flowId: 'x'.repeat(65) })).toBe(
-      'Invalid message at flowId: too long (at most 64 characters)',
+      'Invalid message at flowId: Too big: expected string to have <=64 characters',
     );
     expect(await refusal({ type: 'answerFlow', flowId: 'x', answer: 'maybe' })).toBe(
-      'Invalid message at answer: expected one of "confirm", "cancel"',
+      'Invalid message at answer: Invalid option: expected one of "confirm"|"cancel"',
     );
   });
 
@@ -86,5 +87,30 @@ describe('background messages', () => {
     );
     expect(reply).toEqual({ ok: false, error: expect.stringContaining('another site') });
     expect(await browser.storage.local.get(null)).toEqual({});
+  });
+
+  it('opens a known folder in a new tab, or brings its open tab to the front; refuses a folder it does not know', async () => {
+    const page = folderPage({
+      origin: 'https://app.datamolino.com',
+      folderUrl: 'https://app.datamolino.com/en/folders/201',
+    });
+    expect((await handleMessage({ type: 'pageSeen', page }, fromContent())).ok).toBe(true);
+    const open = { type: 'openFolder', origin: 'https://app.datamolino.com', folderId: '201' };
+
+    expect(await handleMessage(open, fromPopup())).toEqual({ ok: true, value: null });
+    const tabs = await browser.tabs.query({});
+    expect(tabs.filter((t) => t.url).map((t) => t.url)).toEqual(['https://app.datamolino.com/en/folders/201']);
+
+    expect(await handleMessage(open, fromPopup())).toEqual({ ok: true, value: null });
+    expect((await browser.tabs.query({})).filter((t) => t.url)).toHaveLength(1);
+
+    expect(await handleMessage({ ...open, folderId: '999' }, fromPopup())).toEqual({
+      ok: false,
+      error: 'Connection Doctor does not know that folder.',
+    });
+    expect(await handleMessage(open, fromContent())).toEqual({
+      ok: false,
+      error: expect.stringContaining('not for page scripts'),
+    });
   });
 });

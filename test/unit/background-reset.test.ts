@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { memoryKeyStore } from '@/lib/auth/sealing';
-import { useProviderDependencies } from '@/lib/background/providers';
-import { handleMessage } from '@/lib/background/service';
+import { useProviderDependencies } from '@/lib/background/connections';
+import { handleMessage } from '@/lib/background/index';
 import { folderPage } from './fixtures/page-snapshot';
 
 const ORIGIN = 'https://app.datamolino.com';

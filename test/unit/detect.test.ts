@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { findingKey, findProblems, findProblemsIn, normaliseText, stillShowing } from '@/lib/datamolino/detect';
-import { TEXTS } from '@/lib/datamolino/texts';
-import type { Finding } from '@/lib/datamolino/types';
+import type { Finding } from '@/lib/datamolino/findings';
+import { TEXTS } from '@/lib/datamolino/phrases';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/pages');
 const fixtureFiles = readdirSync(FIXTURES)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PageSnapshot } from '@/lib/datamolino/snapshot';
 import { ACTION_TIMEOUT_MS, advance, MAX_ATTEMPTS, newFlow } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
-import type { FlowKind } from '@/lib/messages';
+import type { FlowKind } from '@/lib/model';
 import { folderPage } from './fixtures/page-snapshot';
 
 const ORIGIN = 'https://app.datamolino.com';

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { BADGE_AMBER, BADGE_RED, badgeFor } from '@/lib/health/badge';
 import {
   applyObservation,
   attentionOf,
-  BADGE_AMBER,
-  BADGE_RED,
-  badgeFor,
   type FolderObservation,
   type HealthMap,
   STALE_AFTER_MS,

@@ -3,9 +3,11 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { auditCsv, csvCell, isAcceptableEndpoint, OptionsPage } from '@/components/OptionsPage';
+import { auditCsv, csvCell } from '@/components/AuditLog';
+import { OptionsPage } from '@/components/OptionsPage';
+import { isAcceptableEndpoint } from '@/components/ProviderApps';
 import type { BackgroundRequest } from '@/lib/messages';
-import { type AuditEntry, readPreferences, readProviderApps, readProviderSettings } from '@/lib/storage';
+import { type AuditEntry, preferencesItem, providerAppsItem, providerSettingsItem } from '@/lib/storage';
 
 /** The promise form of the permissions API (Chrome's typings list the callback form first). */
 const permissions = browser.permissions as unknown as Record<
@@ -57,7 +59,7 @@ describe('notifications', () => {
     fireEvent.click(box);
     await screen.findByText('You will be notified when a folder’s connection expires.');
     expect(request).toHaveBeenCalledWith({ permissions: ['notifications'] });
-    expect((await readPreferences()).notifications).toBe(true);
+    expect((await preferencesItem.getValue()).notifications).toBe(true);
   });
 
   it('stays off when the permission is refused', async () => {
@@ -68,7 +70,7 @@ describe('notifications', () => {
     fireEvent.click(box);
     await screen.findByText('Notifications were not allowed, so they stay off.');
     expect((box as HTMLInputElement).checked).toBe(false);
-    expect((await readPreferences()).notifications).toBe(false);
+    expect((await preferencesItem.getValue()).notifications).toBe(false);
   });
 
   it('turning off gives the permission back', async () => {
@@ -81,7 +83,7 @@ describe('notifications', () => {
     fireEvent.click(box);
     await screen.findByText('Notifications are off.');
     expect(remove).toHaveBeenCalledWith({ permissions: ['notifications'] });
-    expect((await readPreferences()).notifications).toBe(false);
+    expect((await preferencesItem.getValue()).notifications).toBe(false);
   });
 });
 
@@ -145,10 +147,10 @@ describe('provider apps', () => {
     fireEvent.input(form.getByLabelText('Check provider connections every (hours)'), { target: { value: '12' } });
     fireEvent.click(form.getByRole('button', { name: 'Save provider settings' }));
     expect(await screen.findByText('Saved.')).toBeTruthy();
-    const apps = await readProviderApps();
+    const apps = await providerAppsItem.getValue();
     expect(apps.xero.clientId).toBe('xero-client');
     expect(apps.quickbooks).toMatchObject({ mode: 'own-credentials', clientId: 'qb-id', clientSecret: 'qb-secret' });
-    expect((await readProviderSettings()).checkIntervalHours).toBe(12);
+    expect((await providerSettingsItem.getValue()).checkIntervalHours).toBe(12);
   });
 
   it('refuses a token-exchange URL that is not https', async () => {
@@ -158,7 +160,7 @@ describe('provider apps', () => {
     fireEvent.input(freeagent.getByLabelText('Token-exchange URL'), { target: { value: 'http://example.com/x' } });
     fireEvent.click(form.getByRole('button', { name: 'Save provider settings' }));
     expect((await screen.findByRole('alert')).textContent).toContain('must start with https://');
-    expect((await readProviderApps()).freeagent.exchangeUrl).toBe('');
+    expect((await providerAppsItem.getValue()).freeagent.exchangeUrl).toBe('');
     expect(isAcceptableEndpoint('https://exchange.example.com/token')).toBe(true);
     // Loopback http is for the sandbox build only; other builds refuse it.
     expect(isAcceptableEndpoint('http://127.0.0.1:4600/exchange')).toBe(false);

@@ -4,13 +4,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { firstScreenRead, startFirstScreenRead } from '@/components/first-screen-read';
-import { digestOf, FIRST_ROWS, groupFolders, groupsOfDigest } from '@/components/folder-order';
 import { when } from '@/components/format';
 import { HealthPanel, whenFirstScreenRead } from '@/components/HealthPanel';
+import type { BatchStatus } from '@/lib/batch';
 import { newFlow } from '@/lib/fix/engine';
 import type { Flow } from '@/lib/fix/flow';
+import { digestOf, FIRST_ROWS, groupFolders, groupsOfDigest } from '@/lib/health/digest';
 import type { FolderHealth } from '@/lib/health/model';
-import type { BackgroundRequest, BatchStatus } from '@/lib/messages';
+import type { BackgroundRequest } from '@/lib/messages';
 import { batchItem, flowsItem, healthItem } from '@/lib/storage';
 
 const ORIGIN = 'https://app.datamolino.com';
@@ -139,13 +140,12 @@ describe('folder list', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('Open the folder in Datamolino first.');
   });
 
-  it('opens the folder in a new tab, or brings its tab to the front', async () => {
+  it('asks the background to open the folder (it opens a new tab, or brings the folder’s tab to the front)', async () => {
     await healthItem.setValue(asMap(folders));
-    const create = vi.spyOn(browser.tabs, 'create');
     render(<HealthPanel />);
     await screen.findByText('2 of 4 folders need attention');
     fireEvent.click(within(rowOf('Atlas Ltd')).getByRole('button', { name: 'Open folder' }));
-    await waitFor(() => expect(create).toHaveBeenCalledWith({ url: `${ORIGIN}/en/folders/1` }));
+    await waitFor(() => expect(sent).toContainEqual({ type: 'openFolder', origin: ORIGIN, folderId: '1' }));
   });
 
   it('is searchable when there are many folders', async () => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderId } from '@/lib/providers/endpoints';
-import {
-  classifyNetworkError,
-  classifyProviderError,
-  type HeadersLike,
-  MAX_ERROR_BODY_CHARS,
-  type ProviderErrorKind,
-  parseRateHeaders,
-  readBodyCapped,
-} from '@/lib/providers/errors';
+import type { ProviderId } from '@/lib/model';
+import { classifyNetworkError, classifyProviderError, type ProviderErrorKind } from '@/lib/providers/errors';
+import { type HeadersLike, MAX_ERROR_BODY_CHARS, parseRateHeaders, readBodyCapped } from '@/lib/providers/http';
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
 const HTML_TYPE = { 'content-type': 'text/html' };

@@ -5,7 +5,6 @@ import {
   FreeAgentTokenResponseSchema,
   FreeAgentUserResponseSchema,
 } from '@/lib/providers/freeagent';
-import { decodeIdTokenClaims, OAuthErrorSchema } from '@/lib/providers/oauth';
 import {
   findQuickBooksFault,
   QuickBooksCompanyInfoResponseSchema,
@@ -13,6 +12,7 @@ import {
   QuickBooksUserInfoSchema,
   quickBooksCompanyInfoPath,
 } from '@/lib/providers/quickbooks';
+import { decodeIdTokenClaims, OAuthErrorSchema } from '@/lib/providers/token-responses';
 import {
   XERO_ROLES,
   XeroConnectionsSchema,

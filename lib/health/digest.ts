@@ -1,10 +1,10 @@
 /**
- * How the popup orders and sums up folders, kept pure so the background can write the popup's first screen (the
- * digest) whenever health changes: the popup paints it at once, before it has read and checked every folder.
+ * How the popup orders and sums up folders, and its first screen (the digest): the background writes the digest
+ * whenever health changes, so the popup paints it at once, before it has read and checked every folder.
  */
 import * as z from 'zod/mini';
-import { attentionOf, describeState, FolderHealth, PROVIDER_LABEL } from '@/lib/health/model';
-import { plural } from './format';
+import { FOLDER_URGENCY, PROVIDER_LABEL } from '../model';
+import { attentionOf, describeState, FolderHealth } from './model';
 
 /**
  * Rows painted in the first frame: more than a 600-pixel popup shows (every row is at least 96 px high, under about
@@ -12,8 +12,6 @@ import { plural } from './format';
  * rest follow in the next frames. The digest holds as many.
  */
 export const FIRST_ROWS = 5;
-
-const URGENCY = { expired: 0, disconnected: 1, forbidden: 2, unknown: 3, healthy: 4 } as const;
 
 export interface FolderGroup {
   key: string;
@@ -23,15 +21,22 @@ export interface FolderGroup {
   folders: FolderHealth[];
 }
 
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 const byUrgency = (a: FolderHealth, b: FolderHealth) =>
-  URGENCY[a.state] - URGENCY[b.state] || a.name.localeCompare(b.name);
+  FOLDER_URGENCY[a.state] - FOLDER_URGENCY[b.state] || a.name.localeCompare(b.name);
+
+/** Most urgent first, then by name. */
+export const sortByUrgency = (folders: readonly FolderHealth[]) => [...folders].sort(byUrgency);
+
+const groupKey = (f: Pick<FolderHealth, 'origin' | 'account'>) => `${f.origin}|${f.account ?? ''}`;
 
 /** Groups by account (and site, when folders come from more than one), the group with the most urgent folder first. */
 export function groupFolders(folders: FolderHealth[]): FolderGroup[] {
   const origins = new Set(folders.map((f) => f.origin));
   const groups = new Map<string, FolderGroup>();
   for (const f of folders) {
-    const key = `${f.origin}|${f.account ?? ''}`;
+    const key = groupKey(f);
     let group = groups.get(key);
     if (!group) {
       const site = origins.size > 1 ? ` (${new URL(f.origin).host})` : '';
@@ -53,15 +58,16 @@ export function matchesSearch(folder: FolderHealth, query: string, now: Date): b
   return text.toLowerCase().includes(q);
 }
 
-export interface HealthSummary {
-  total: number;
-  needing: number;
+export const HealthSummary = z.object({
+  total: z.number(),
+  needing: z.number(),
   /** Folders "fix all" would work on (expired, disconnected, refused exports). */
-  fixable: number;
-  headline: string;
+  fixable: z.number(),
+  headline: z.string(),
   /** "2 expired · 1 with refused exports". */
-  detail: string;
-}
+  detail: z.string(),
+});
+export type HealthSummary = z.infer<typeof HealthSummary>;
 
 export function summarise(folders: FolderHealth[], now: Date): HealthSummary {
   const count = (state: FolderHealth['state']) => folders.filter((f) => f.state === state).length;
@@ -88,13 +94,7 @@ export function summarise(folders: FolderHealth[], now: Date): HealthSummary {
 
 /** The popup's first screen: the summary, every group's size, and the first rows in list order. */
 export const HealthDigest = z.object({
-  summary: z.object({
-    total: z.number(),
-    needing: z.number(),
-    fixable: z.number(),
-    headline: z.string(),
-    detail: z.string(),
-  }),
+  summary: HealthSummary,
   groups: z.array(z.object({ key: z.string(), label: z.string(), total: z.number() })),
   rows: z.array(FolderHealth),
 });
@@ -113,8 +113,5 @@ export function digestOf(folders: FolderHealth[], now: Date): HealthDigest {
 
 /** The digest's groups with their rows, as the list renders them. */
 export function groupsOfDigest(digest: HealthDigest): FolderGroup[] {
-  return digest.groups.map((g) => ({
-    ...g,
-    folders: digest.rows.filter((f) => `${f.origin}|${f.account ?? ''}` === g.key),
-  }));
+  return digest.groups.map((g) => ({ ...g, folders: digest.rows.filter((f) => groupKey(f) === g.key) }));
 }

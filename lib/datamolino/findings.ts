@@ -1,6 +1,7 @@
 /** What detection reports about one problem shown on a Datamolino page. */
+import type { ProviderName } from '../model';
+
 export type ProblemKind = 'expired' | 'forbidden';
-export type ProviderName = 'xero' | 'quickbooks' | 'freeagent' | 'unknown';
 
 export interface Finding {
   problem: ProblemKind;

@@ -2,17 +2,14 @@
  * Reads a Datamolino page into a PageSnapshot: which kind of page it is, the folder and document it shows, the
  * problems on it and the controls a fix flow needs. Text-first, like detection; URLs are used for identity only.
  */
+
+import { APPROVAL_STATUSES, PROVIDERS, type ProviderId, type ProviderName } from '../model';
 import { accessibleName, controlTexts, findControl, findFolderMenu, findSelect, hasText, isHidden } from './controls';
-import type { ApprovalStatus, DashboardFolder, PageKind, PageSnapshot } from './snapshot';
-import { collapseWhitespace, normaliseText } from './text';
-import { KNOWN_PROVIDERS, type KnownProvider, type StatusTexts, TEXTS } from './texts';
-import type { Finding, ProviderName } from './types';
-
-const FOLDER_IN_URL = /\/folders\/(\d+)(?:\/|$|\?|#)/;
-const DOCUMENT_IN_URL = /\/documents\/(\d+)/;
-
-export const folderIdFromUrl = (url: string) => FOLDER_IN_URL.exec(`${new URL(url).pathname}/`)?.[1];
-export const documentIdFromUrl = (url: string) => DOCUMENT_IN_URL.exec(new URL(url).pathname)?.[1];
+import type { Finding } from './findings';
+import { type StatusTexts, TEXTS } from './phrases';
+import type { DashboardFolder, PageKind, PageSnapshot } from './snapshot';
+import { documentIdFromPath, documentIdFromUrl, folderIdFromUrl } from './urls';
+import { collapseWhitespace, normaliseText } from './visible-text';
 
 /** The status texts, normalised once. */
 const STATUS = Object.fromEntries(
@@ -23,7 +20,7 @@ const texts = () => STATUS;
 /** Which provider a piece of text names, if exactly one. */
 export function providerNamedIn(text: string): ProviderName {
   const t = normaliseText(text);
-  const named = KNOWN_PROVIDERS.filter((p) => TEXTS.en.providerNames[p].some((n) => t.includes(normaliseText(n))));
+  const named = PROVIDERS.filter((p) => TEXTS.en.providerNames[p].some((n) => t.includes(normaliseText(n))));
   return named.length === 1 ? named[0]! : 'unknown';
 }
 
@@ -52,8 +49,8 @@ function inDialog(body: HTMLElement, wanted: string[]): boolean {
   );
 }
 
-function connectButtons(root: ParentNode): KnownProvider[] {
-  return KNOWN_PROVIDERS.filter((p) => findControl(root, controlTexts('connectTo', p)));
+function connectButtons(root: ParentNode): ProviderId[] {
+  return PROVIDERS.filter((p) => findControl(root, controlTexts('connectTo', p)));
 }
 
 /** The folder's provider as the page tells it: the banner, the menu items, or a "Connected to …" line. */
@@ -105,7 +102,7 @@ function documentLinks(doc: Document, ids: string[]): Record<string, string> {
   if (ids.length === 0) return links;
   const wanted = new Set(ids);
   for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
-    const id = DOCUMENT_IN_URL.exec(a.pathname)?.[1];
+    const id = documentIdFromPath(a.pathname);
     if (id && wanted.has(id) && !links[id]) links[id] = a.href;
   }
   return links;
@@ -115,7 +112,7 @@ function folderLink(doc: Document, base: string, folderId: string | undefined): 
   if (!folderId) return undefined;
   for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
     const href = new URL(a.getAttribute('href')!, base);
-    if (folderIdFromUrl(href.href) === folderId && !DOCUMENT_IN_URL.test(href.pathname))
+    if (folderIdFromUrl(href.href) === folderId && !documentIdFromPath(href.pathname))
       return href.origin + href.pathname;
   }
   return undefined;
@@ -155,15 +152,13 @@ function readDocument(doc: Document, id: string, findings: Finding[]): PageSnaps
   };
 }
 
-const APPROVAL_STATUSES: readonly ApprovalStatus[] = ['Draft', 'Awaiting Approval', 'Awaiting Payment'];
-
 /** "My Folders": one entry per folder card, with its account (section heading) and the card's warning. */
 function readDashboard(doc: Document, base: string): DashboardFolder[] {
   const folders: DashboardFolder[] = [];
   for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
     const href = new URL(a.getAttribute('href')!, base);
     const folderId = folderIdFromUrl(href.href);
-    if (!folderId || DOCUMENT_IN_URL.test(href.pathname) || folders.some((f) => f.folderId === folderId)) continue;
+    if (!folderId || documentIdFromPath(href.pathname) || folders.some((f) => f.folderId === folderId)) continue;
     const card = a.closest('li, article, tr, [role="listitem"], [role="row"]') ?? a.parentElement ?? a;
     const section = card.closest('section, [role="region"]');
     const cardText = normaliseText(card.textContent ?? '');

@@ -2,9 +2,10 @@
  * Page actions on Datamolino, one at a time, as the background asks. Each finds every control it will click before
  * clicking anything; if one is missing it clicks nothing and says what was missing.
  */
+
+import type { ProviderName } from '../model';
 import { controlTexts, findConnectButton, findControl, findFolderMenu, findMenuItem, findSelect } from './controls';
 import type { ActionResult, MenuInspection, PageAction } from './snapshot';
-import type { ProviderName } from './types';
 
 export interface PreparedAction {
   result: ActionResult;

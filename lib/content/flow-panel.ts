@@ -2,8 +2,8 @@
  * The floating progress panel of a running fix (bottom right of the page): step by step, the question when the
  * flow needs the user (confirm, consent), and the ending with what to do next.
  */
-import type { Flow } from '@/lib/fix/flow';
-import type { FlowKind } from '@/lib/messages';
+import type { Flow } from '../fix/flow';
+import type { FlowKind } from '../model';
 
 export const PANEL_TAG = 'connection-doctor-panel';
 

@@ -4,11 +4,10 @@
  * matching is done on normalised text (see normaliseText in ./text.ts), so case, whitespace and quote style do not
  * matter. `{provider}` stands for one of the provider's names (expand with providerTexts).
  */
-import type { ProblemKind, ProviderName } from './types';
+import { PROVIDERS, type ProviderId, type ProviderName } from '../model';
+import type { ProblemKind } from './findings';
 
 export type UiLanguage = 'en';
-export type KnownProvider = Exclude<ProviderName, 'unknown'>;
-export const KNOWN_PROVIDERS: readonly KnownProvider[] = ['xero', 'quickbooks', 'freeagent'];
 
 export interface ControlTexts {
   folderMenu: readonly string[];
@@ -34,7 +33,7 @@ export interface ControlTexts {
 
 export interface PageTexts {
   /** Names by which the page calls each provider; longer variants are matched first. */
-  providerNames: Readonly<Record<KnownProvider, readonly string[]>>;
+  providerNames: Readonly<Record<ProviderId, readonly string[]>>;
   /** Stand-ins for a provider name that name none of them (the finding's provider is then 'unknown'). */
   genericProviderNames: readonly string[];
   /**
@@ -211,7 +210,7 @@ export const TEXTS: Readonly<Record<UiLanguage, PageTexts>> = { en };
  */
 export function providerTexts(texts: readonly string[], provider: ProviderName, lang: UiLanguage = 'en'): string[] {
   const table = TEXTS[lang].providerNames;
-  const names = provider === 'unknown' ? KNOWN_PROVIDERS.flatMap((p) => table[p]) : table[provider];
+  const names = provider === 'unknown' ? PROVIDERS.flatMap((p) => table[p]) : table[provider];
   return texts.flatMap((text) =>
     text.includes('{provider}') ? names.map((n) => text.replace('{provider}', n)) : [text],
   );

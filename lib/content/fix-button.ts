@@ -2,8 +2,8 @@
  * The inline Fix UI placed next to a problem on the page: `<connection-doctor-fix>` with an open shadow root, so the
  * page's styles don't reach it and ours don't leak. Plain DOM: it must appear within milliseconds of the problem.
  */
-import type { Finding } from '@/lib/datamolino/types';
-import { PROVIDER_LABEL } from '@/lib/health/labels';
+import type { Finding } from '../datamolino/findings';
+import { PROVIDER_LABEL } from '../model';
 
 export const FIX_TAG = 'connection-doctor-fix';
 

@@ -1,0 +1,56 @@
+/**
+ * The zod schemas of the domain's words (lib/model.ts), and the bounded strings every message and stored value is
+ * made of. zod speaks English here: its own locale words every refusal ("Too big: expected string to have <=64
+ * characters").
+ */
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+import {
+  APPROVAL_STATUSES,
+  BATCH_ITEM_STATES,
+  BATCH_KINDS,
+  BATCH_STATUSES,
+  FLOW_KINDS,
+  FLOW_STATUSES,
+  FOLDER_STATES,
+  FORESIGHT_LEVELS,
+  PROVIDER_APP_MODES,
+  PROVIDER_NAMES,
+  PROVIDER_STATES,
+  PROVIDERS,
+} from './model';
+
+z.config(en());
+
+export const ProviderIdSchema = z.enum(PROVIDERS);
+export const ProviderNameSchema = z.enum(PROVIDER_NAMES);
+export const FlowKindSchema = z.enum(FLOW_KINDS);
+export const FlowStatusSchema = z.enum(FLOW_STATUSES);
+export const FolderStateSchema = z.enum(FOLDER_STATES);
+export const ApprovalStatusSchema = z.enum(APPROVAL_STATUSES);
+export const BatchKindSchema = z.enum(BATCH_KINDS);
+export const BatchStatusSchema = z.enum(BATCH_STATUSES);
+export const BatchItemStateSchema = z.enum(BATCH_ITEM_STATES);
+export const ProviderAppModeSchema = z.enum(PROVIDER_APP_MODES);
+export const ProviderStateSchema = z.enum(PROVIDER_STATES);
+export const ForesightLevelSchema = z.enum(FORESIGHT_LEVELS);
+
+/** An id from a page or the extension (folder, document, flow, batch). */
+export const id = () => z.string().check(z.maxLength(64));
+/** A text read from a page (a name, a message). */
+export const text = () => z.string().check(z.maxLength(2000));
+/** A URL read from a page or stored. */
+export const url = () => z.string().check(z.maxLength(2000));
+/** A page's origin ("https://app.datamolino.com"). */
+export const origin = () => z.string().check(z.maxLength(200));
+
+/** `{ [key]: value }`: a JSON object whose every value matches. */
+export const recordOf = <T extends z.core.SomeType>(value: T) => z.record(z.string(), value);
+
+/** Plain words for what is wrong with a value: "at path.to.field: what". */
+export function describeZodError(error: z.core.$ZodError, limit = 1): string {
+  return error.issues
+    .slice(0, limit)
+    .map((issue) => (issue.path.length ? `at ${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
