@@ -25,6 +25,11 @@ interface FolderRowProps {
   flow?: Flow;
   actions: FolderActions;
   nowMinute: number;
+  /**
+   * Dates are shown once every folder is read, a frame after the first screen: the popup's first date format costs
+   * several milliseconds (the locale's date patterns), which the first frame does not wait for.
+   */
+  dates: boolean;
 }
 
 /** One folder; re-rendered only when one of its props changes (a class, so the popup needs no preact/compat, whose
@@ -33,7 +38,11 @@ class FolderRow extends Component<FolderRowProps> {
   shouldComponentUpdate(next: FolderRowProps) {
     const p = this.props;
     return (
-      p.folder !== next.folder || p.flow !== next.flow || p.actions !== next.actions || p.nowMinute !== next.nowMinute
+      p.folder !== next.folder ||
+      p.flow !== next.flow ||
+      p.actions !== next.actions ||
+      p.nowMinute !== next.nowMinute ||
+      p.dates !== next.dates
     );
   }
 
@@ -42,7 +51,7 @@ class FolderRow extends Component<FolderRowProps> {
   }
 }
 
-function folderRow({ folder, flow, actions, nowMinute }: FolderRowProps) {
+function folderRow({ folder, flow, actions, nowMinute, dates }: FolderRowProps) {
   const now = new Date(nowMinute);
   const attention = attentionOf(folder, now);
   const nameId = `folder-${folder.key}`;
@@ -63,10 +72,14 @@ function folderRow({ folder, flow, actions, nowMinute }: FolderRowProps) {
       </div>
       <div class="meta">
         <span class={`state ${attention}`}>{describeState(folder, now)}</span>
-        {' · since '}
-        {when(folder.since, now)}
-        {' · last export '}
-        {folder.lastExportSeen ? when(folder.lastExportSeen, now) : 'not seen'}
+        {dates && (
+          <>
+            {' · since '}
+            {when(folder.since, now)}
+            {' · last export '}
+            {folder.lastExportSeen ? when(folder.lastExportSeen, now) : 'not seen'}
+          </>
+        )}
       </div>
       {busy && <div class="flow-line">{flow.message}</div>}
       <fieldset class="actions" aria-label={`Actions for ${folder.name}`}>
@@ -159,6 +172,7 @@ export function FolderList({
                     flow={flowByFolder.get(f.key)}
                     actions={actions}
                     nowMinute={nowMinute}
+                    dates={folders !== undefined}
                   />
                 ))}
               </ul>

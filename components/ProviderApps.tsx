@@ -127,7 +127,12 @@ export function ProviderApps() {
           onInput={(e) => setApps({ ...apps, xero: { clientId: (e.target as HTMLInputElement).value.trim() } })}
         />
       </fieldset>
-      <SecretAppFields provider="quickbooks" label={`${PROVIDER_LABEL.quickbooks} Online`} apps={apps} setApps={setApps} />
+      <SecretAppFields
+        provider="quickbooks"
+        label={`${PROVIDER_LABEL.quickbooks} Online`}
+        apps={apps}
+        setApps={setApps}
+      />
       <SecretAppFields provider="freeagent" label={PROVIDER_LABEL.freeagent} apps={apps} setApps={setApps} />
       <label for="check-interval">Check provider connections every (hours)</label>
       <input

@@ -1,11 +1,20 @@
 /**
  * The popup's first read from storage: the health digest, flows and batch (components/HealthPanel.tsx checks and
  * shows them). popup.html starts it from a small classic script (entrypoints/popup-first-screen.ts) while the popup's
- * own script still loads, so storage answers while that loads and runs instead of after. No zod, no Preact here: that
- * script must stay tiny.
+ * own script still loads, so storage answers while that loads and runs instead of after. No zod, no Preact, no
+ * polyfill here: that script must stay tiny, so it makes its one call through the browser's own namespace
+ * (`browser` in Firefox, `chrome` in Chromium: both return a promise from storage.*.get in MV3). The popup's own
+ * script, which does everything else, uses webextension-polyfill like every other part of the extension.
  */
-import { browser } from 'wxt/browser';
 import { FIRST_SCREEN_KEYS } from '@/lib/storage-keys';
+
+type StorageGet = (keys: string[]) => Promise<Record<string, unknown>>;
+interface NativeNamespace {
+  storage: Record<'local' | 'session', { get: StorageGet }>;
+}
+const native = (): NativeNamespace =>
+  (globalThis as { browser?: NativeNamespace }).browser ??
+  (globalThis as unknown as { chrome: NativeNamespace }).chrome;
 
 export { FIRST_SCREEN_KEYS };
 
@@ -27,7 +36,7 @@ async function read(): Promise<FirstScreen> {
   const values: FirstScreen = {};
   await Promise.all(
     [...byArea].map(async ([area, names]) => {
-      const stored = await browser.storage[area].get(names);
+      const stored = await native().storage[area].get(names);
       for (const [name, value] of Object.entries(stored)) values[`${area}:${name}`] = value;
     }),
   );

@@ -1,7 +1,7 @@
 /**
  * The zod schemas of the domain's words (lib/model.ts), and the bounded strings every message and stored value is
  * made of. zod speaks English here: its own locale words every refusal ("Too big: expected string to have <=64
- * characters").
+ * characters"), and never tries eval (the extension's pages forbid it).
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
@@ -21,6 +21,9 @@ import {
 } from './model';
 
 z.config(en());
+// Extension pages forbid eval (script-src 'self'): zod's compiled fast path would only try `new Function` and fail
+// (a CSP violation report) on the first object it checks.
+z.config({ jitless: true });
 
 export const ProviderIdSchema = z.enum(PROVIDERS);
 export const ProviderNameSchema = z.enum(PROVIDER_NAMES);

@@ -5,7 +5,10 @@
  */
 import * as z from 'zod/mini';
 import { ApprovalStatusSchema, ProviderIdSchema, ProviderNameSchema } from '../schemas';
+import { MenuInspection } from './menu-inspection';
 import type { PAGE_ACTION_OPS } from './page-action-ops';
+
+export { MenuInspection };
 
 export const PageKind = z.enum([
   'folder', // a folder's own page with its document list
@@ -103,14 +106,6 @@ export const PAGE_ACTION_OPS_AGREE: [PageAction['op'], PageActionOp] extends [Pa
   ? true
   : never = true;
 type PageActionOp = (typeof PAGE_ACTION_OPS)[number];
-
-export const MenuInspection = z.object({
-  found: z.boolean(),
-  refresh: z.boolean(),
-  disconnect: z.boolean(),
-  connect: z.boolean(),
-});
-export type MenuInspection = z.infer<typeof MenuInspection>;
 
 export const ActionResult = z.object({
   ok: z.boolean(),

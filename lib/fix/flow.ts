@@ -1,6 +1,6 @@
 /** A fix flow's stored state: everything needed to resume it after a navigation or a service-worker restart. */
 import * as z from 'zod/mini';
-import { MenuInspection } from '../datamolino/snapshot';
+import { MenuInspection } from '../datamolino/menu-inspection';
 import { FlowKindSchema, FlowStatusSchema, ProviderNameSchema, recordOf } from '../schemas';
 
 export const StepState = z.enum(['pending', 'active', 'done', 'failed']);

@@ -11,7 +11,7 @@ import { attentionOf, describeState, FolderHealth } from './model';
  * 200 px of summary and buttons: four at most), and no more, since each row's style and layout delay that frame. The
  * rest follow in the next frames. The digest holds as many.
  */
-export const FIRST_ROWS = 5;
+export const FIRST_ROWS = 4;
 
 export interface FolderGroup {
   key: string;

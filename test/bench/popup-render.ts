@@ -23,9 +23,9 @@ import { type Lab, Unavailable, withBrowser } from './lab';
 import { median, round } from './stats';
 
 const FOLDERS = 1000;
-const OPENS = 9;
+const OPENS = 15;
 /** After the popup has listed every folder: the background's answers and the last writes settle. */
-const QUIET_MS = 500;
+const QUIET_MS = 1000;
 const EMPTY_PAGE = 'bench-empty.html';
 const FIRST = 'benchFirstListMs';
 const DONE = 'benchListed';
@@ -107,7 +107,7 @@ async function popupFirstListMs(worker: Worker, cdp: CDPSession, base: string, p
   const deadline = Date.now() + 10_000;
   let stored: Record<string, unknown> = {};
   while (Date.now() < deadline && !(stored[FIRST] && stored[DONE])) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 250));
     stored = await worker.evaluate((keys) => chrome.storage.session.get(keys), [FIRST, DONE]);
   }
   if (!stored[FIRST] || !stored[DONE]) throw new Unavailable(`${page} did not list the folders within 10 s`);
