@@ -9,5 +9,6 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list']],
-  outputDir: 'test-results',
+  // Beside another run (WXT_OUT_DIR, SANDBOX_PORT), results go beside its build.
+  outputDir: process.env.WXT_OUT_DIR ? `${process.env.WXT_OUT_DIR}/test-results` : 'test-results',
 });

@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/sandbox/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['test/unit/setup.ts'],
     testTimeout: 20_000,
   },
 });

@@ -11,19 +11,14 @@ if (process.env.NODE_ENV === 'sandbox') process.env.NODE_ENV = 'production';
 export const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4600);
 
 import { DATAMOLINO_MATCHES as DATAMOLINO_HOSTS } from './lib/datamolino/urls';
+import { TOOLBAR_ICONS } from './lib/icons';
+import { PROVIDERS } from './lib/model';
+import { PRODUCTION_ENDPOINTS, providerHostPatterns } from './lib/providers/endpoints';
+import { finishChromeZip, finishSourcesZip, normalizeZip } from './scripts/store-zip';
 
 const SANDBOX_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
-const PROVIDER_HOSTS = [
-  'https://identity.xero.com/*',
-  'https://api.xero.com/*',
-  'https://oauth.platform.intuit.com/*',
-  'https://developer.api.intuit.com/*',
-  'https://accounts.platform.intuit.com/*',
-  'https://quickbooks.api.intuit.com/*',
-  'https://sandbox-quickbooks.api.intuit.com/*',
-  'https://api.freeagent.com/*',
-  'https://api.sandbox.freeagent.com/*',
-];
+/** The providers' token and API hosts: optional, asked for when the user connects a provider (lib/providers/endpoints.ts). */
+const PROVIDER_HOSTS = PROVIDERS.flatMap((p) => providerHostPatterns(p, PRODUCTION_ENDPOINTS));
 
 const EXTENSION_PAGES_CSP =
   "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
@@ -60,9 +55,31 @@ function dropEmptyModuleScripts(): Plugin {
 
 export default defineConfig({
   imports: false,
+  // Builds and zips go to .output/ unless WXT_OUT_DIR names another directory.
+  outDir: process.env.WXT_OUT_DIR ?? '.output',
+  zip: {
+    // The AMO sources zip: what builds the add-on (store/BUILD-FIREFOX.md, added as BUILD.md, says how). WXT already
+    // leaves out hidden files, node_modules, *.test/*.spec files and the output directory.
+    excludeSources: [
+      'test/**',
+      'test-results/**',
+      'playwright-report/**',
+      'token-exchange/**',
+      'docs/screenshots/**',
+      'store/screenshots/**',
+      'scripts/demo.ts',
+      'scripts/sandbox.ts',
+      'playwright.config.ts',
+      'vitest.*config.ts',
+      'bench-results.json',
+      '*.log',
+    ],
+  },
   // webextension-polyfill is the one `browser` API of every context (wxt/browser resolves to it): listeners may return
   // promises, and Chrome and Firefox behave alike.
-  modules: ['@wxt-dev/webextension-polyfill'],
+  // @wxt-dev/i18n: the extension's own words in locales/en.yml, written to _locales/en/messages.json and read through
+  // browser.i18n (lib/i18n.ts), so no bundle carries them.
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   vite: () => ({
     plugins: [preact(), dropEmptyModuleScripts()],
     // Not `treeshake.manualPureFunctions: ['z']`: it matches every function called `z` in every module, minified
@@ -78,6 +95,16 @@ export default defineConfig({
     },
   }),
   hooks: {
+    // What the icons were rendered from (scripts/icons.ts); not part of the extension.
+    'build:publicAssets': (_wxt, files) => {
+      for (let i = files.length - 1; i >= 0; i--)
+        if (files[i]?.relativeDest === 'icons/source.sha256') files.splice(i, 1);
+    },
+    // The store packages, reproducible (scripts/store-zip.ts): the Chrome Web Store's without the manifest `key`.
+    'zip:extension:done': async (wxt, zipPath) => {
+      await (wxt.config.browser === 'chrome' ? finishChromeZip(zipPath) : normalizeZip(zipPath));
+    },
+    'zip:sources:done': (wxt, zipPath) => finishSourcesZip(zipPath, wxt.config.root),
     // The content script declares the production hosts; the sandbox build also runs on loopback.
     'build:manifestGenerated': (wxt, manifest) => {
       if (wxt.config.mode !== 'sandbox') return;
@@ -88,15 +115,19 @@ export default defineConfig({
   manifest: ({ browser, mode }) => {
     const pages = mode === 'sandbox' ? [...DATAMOLINO_HOSTS, ...SANDBOX_HOSTS] : DATAMOLINO_HOSTS;
     return {
-      name: 'Connection Doctor for Datamolino',
-      short_name: 'Connection Doctor',
-      description:
-        'Finds expired Xero, QuickBooks and FreeAgent connections in Datamolino, fixes them in one click and shows every folder’s health.',
-      permissions: ['storage', 'alarms', 'identity', 'tabs'],
+      default_locale: 'en',
+      name: '__MSG_ext_name__',
+      short_name: '__MSG_ext_shortName__',
+      description: '__MSG_ext_description__',
+      // Why each is needed: the README's permissions table, checked by test/e2e/build-output.spec.ts.
+      permissions: ['storage', 'alarms', 'identity', 'scripting'],
       // Asked for only when the user turns on "notify me when a folder's connection expires" in the options.
       optional_permissions: ['notifications'],
-      host_permissions: [...pages, ...PROVIDER_HOSTS],
-      action: { default_title: 'Connection Doctor' },
+      host_permissions: pages,
+      optional_host_permissions: PROVIDER_HOSTS,
+      icons: TOOLBAR_ICONS.normal,
+      // The background switches to TOOLBAR_ICONS.attention / .running (lib/icons.ts) with action.setIcon.
+      action: { default_title: '__MSG_ext_actionTitle__', default_icon: TOOLBAR_ICONS.normal },
       // Stricter than MV3's default: our own scripts only (no eval, no inline, no remote code, no WebAssembly),
       // no plugins, no <base> rewriting, no framing of our pages, no form posts from them.
       content_security_policy: { extension_pages: EXTENSION_PAGES_CSP },

@@ -1,5 +1,6 @@
 /** Options → Audit log: every automated click a fix made, newest first, downloadable as CSV. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { t, tn } from '@/lib/i18n';
 import { ask } from '@/lib/messaging';
 import type { AuditEntry } from '@/lib/storage';
 import { when } from './format';
@@ -53,30 +54,30 @@ export function AuditLog() {
   if (error)
     return (
       <p role="alert" class="bad">
-        Could not load the audit log: {error}
+        {t('optionsAudit.loadError', { error })}
       </p>
     );
-  if (!entries) return <p class="detail">Loading…</p>;
-  if (entries.length === 0) return <p class="detail">Nothing yet: every click a fix makes on a page is listed here.</p>;
+  if (!entries) return <p class="detail">{t('ui.loading')}</p>;
+  if (entries.length === 0) return <p class="detail">{t('optionsAudit.empty')}</p>;
   const date = new Date().toISOString().slice(0, 10);
   return (
     <>
       <p>
-        {entries.length} automated {entries.length === 1 ? 'action' : 'actions'}, newest first.{' '}
+        {tn('optionsAudit.count', entries.length)}{' '}
         <a href={csvUrl} download={`connection-doctor-audit-${date}.csv`}>
-          Download as CSV
+          {t('optionsAudit.download')}
         </a>
       </p>
       <div class="table-wrap">
         <table>
-          <caption class="visually-hidden">Audit log</caption>
+          <caption class="visually-hidden">{t('optionsAudit.title')}</caption>
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Folder</th>
-              <th scope="col">Fix</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
+              <th scope="col">{t('optionsAudit.when')}</th>
+              <th scope="col">{t('optionsAudit.folder')}</th>
+              <th scope="col">{t('optionsAudit.fix')}</th>
+              <th scope="col">{t('optionsAudit.action')}</th>
+              <th scope="col">{t('optionsAudit.outcome')}</th>
             </tr>
           </thead>
           <tbody>
@@ -94,7 +95,7 @@ export function AuditLog() {
       </div>
       {entries.length > shown && (
         <button type="button" class="secondary" onClick={() => setShown((n) => n + AUDIT_PAGE)}>
-          Show {Math.min(AUDIT_PAGE, entries.length - shown)} more
+          {tn('optionsAudit.showMore', Math.min(AUDIT_PAGE, entries.length - shown))}
         </button>
       )}
     </>

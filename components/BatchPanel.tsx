@@ -1,19 +1,27 @@
 /**
  * "Fix all" and "Scan all folders": the buttons, the one confirmation for a whole fix-all, progress while a batch
  * runs (with the folder waiting for consent), and the summary at the end.
+ *
+ * The daily check (watching) is a scan too, and shows its progress the same way: a tab the user did not open is
+ * loading folder pages, and this is where they see why and can cancel it. Its ending is quieter, one line: the
+ * folder rows below already show each result and when it was read, and the badge and the notification told it.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { BatchStatus } from '@/lib/batch';
+import { type BatchStatus, foldersToFix } from '@/lib/batch';
 import type { Flow } from '@/lib/fix/flow';
-import { type HealthSummary, plural } from '@/lib/health/digest';
+import type { HealthSummary } from '@/lib/health/digest';
 import type { FolderHealth } from '@/lib/health/model';
-import { FIXABLE_STATES, PROVIDER_LABEL } from '@/lib/model';
+import { t, tn } from '@/lib/i18n';
+import { PROVIDER_LABEL } from '@/lib/model';
 import { showTab } from './FlowCard';
+import { listOf } from './format';
 
-export const fixableFolders = (folders: FolderHealth[]) => folders.filter((f) => FIXABLE_STATES.has(f.state));
+/** The folders Fix all would touch, in the order it takes them (the background chooses the same way). */
+export const fixableFolders = (folders: FolderHealth[]) => foldersToFix(folders, {});
 
 export interface BatchActions {
-  start(kind: BatchStatus['kind']): Promise<void>;
+  /** `folders`: for fix-all, the keys of the folders the user confirmed. */
+  start(kind: BatchStatus['kind'], folders?: string[]): Promise<void>;
   cancel(batch: BatchStatus): Promise<void>;
   close(batch: BatchStatus): void;
 }
@@ -26,22 +34,22 @@ export function summariseBatch(batch: BatchStatus): string {
   const total = batch.items.length;
   if (batch.kind === 'scan-all') {
     const problems = batch.items.filter((i) => i.state === 'done' && !i.ok).length;
-    const head = `Scanned ${done} of ${plural(total, 'folder')}`;
+    const head = tn('popupBatch.scanned', total, { done });
     const tail = [
-      problems ? `${problems} need${problems === 1 ? 's' : ''} attention` : 'no problems found',
-      failed ? `${failed} did not load` : '',
+      problems ? tn('popupBatch.needAttention', problems) : t('popupBatch.noProblems'),
+      failed ? tn('popupBatch.didNotLoad', failed) : '',
     ];
-    return `${head}: ${tail.filter(Boolean).join(', ')}.`;
+    return t('popupBatch.scanSummary', { head, parts: listOf(tail.filter(Boolean)) });
   }
-  const parts = [`${done} fixed`, failed ? `${failed} still need${failed === 1 ? 's' : ''} attention` : ''];
-  if (skipped) parts.push(`${skipped} not done`);
-  return `Fix all: ${parts.filter(Boolean).join(', ')} (of ${plural(total, 'folder')}).`;
+  const parts = [tn('popupBatch.fixed', done), failed ? tn('popupBatch.stillNeedAttention', failed) : ''];
+  if (skipped) parts.push(tn('popupBatch.notDone', skipped));
+  return tn('popupBatch.fixAllSummary', total, { parts: listOf(parts.filter(Boolean)) });
 }
 
 function ConfirmFixAll({ folders, onStart, onCancel }: { folders: FolderHealth[]; onStart(): void; onCancel(): void }) {
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
-  const providers = [...new Set(folders.map((f) => PROVIDER_LABEL[f.provider]))].join(', ');
+  const providers = listOf([...new Set(folders.map((f) => PROVIDER_LABEL[f.provider]))]);
   return (
     <section
       class="confirm"
@@ -50,24 +58,21 @@ function ConfirmFixAll({ folders, onStart, onCancel }: { folders: FolderHealth[]
       aria-describedby="fix-all-what"
       onKeyDown={(e) => e.key === 'Escape' && onCancel()}
     >
-      <h2 id="fix-all-title">Fix all {plural(folders.length, 'folder')}?</h2>
-      <p id="fix-all-what">
-        One tab opens and goes through them one by one: Refresh; where that is not enough, Disconnect and Connect again
-        (you approve access at {providers} for each of those folders); then the failed exports are dismissed and
-        exported again. You confirm once here; you can cancel at any time.
-      </p>
-      <ul class="compact">
-        {folders.slice(0, 8).map((f) => (
-          <li key={f.key}>{f.name}</li>
+      <h2 id="fix-all-title">{tn('popupBatch.confirmTitle', folders.length)}</h2>
+      <p id="fix-all-what">{t('popupBatch.confirmWhat', { providers })}</p>
+      <ul class="compact confirm-list" aria-label={t('popupBatch.foldersToFix')}>
+        {folders.map((f) => (
+          <li key={f.key}>
+            {f.name} <span class="muted">({PROVIDER_LABEL[f.provider]})</span>
+          </li>
         ))}
-        {folders.length > 8 && <li>… and {folders.length - 8} more</li>}
       </ul>
       <div class="actions">
         <button type="button" ref={first} onClick={onStart}>
-          Start fixing {plural(folders.length, 'folder')}
+          {tn('popupBatch.startFixing', folders.length)}
         </button>
         <button type="button" class="secondary" onClick={onCancel}>
-          Not now
+          {t('popupBatch.notNow')}
         </button>
       </div>
     </section>
@@ -78,35 +83,74 @@ function BatchProgress({ batch, flows, actions }: { batch: BatchStatus; flows: F
   const finished = batch.items.filter((i) => i.state !== 'pending' && i.state !== 'running').length;
   const current = batch.items.find((i) => i.state === 'running');
   const flow = current?.flowId ? flows.find((f) => f.id === current.flowId) : undefined;
-  const title = batch.kind === 'fix-all' ? 'Fixing folders' : 'Scanning folders';
+  const title = t(
+    batch.kind === 'fix-all' ? 'popupBatch.fixing' : batch.scheduled ? 'popupBatch.dailyCheck' : 'popupBatch.scanning',
+  );
   const consent = flow?.status === 'waiting' && flow.waitingFor === 'consent';
   return (
     <section class="batch running" aria-labelledby="batch-title">
       <h2 id="batch-title">
-        {title}: {Math.min(finished + 1, batch.items.length)} of {batch.items.length}
+        {t('popupBatch.progress', {
+          title,
+          current: Math.min(finished + 1, batch.items.length),
+          total: batch.items.length,
+        })}
       </h2>
       <progress
         max={batch.items.length}
         value={finished}
-        aria-label={`${finished} of ${batch.items.length} folders done`}
+        aria-label={tn('popupBatch.foldersDone', batch.items.length, { done: finished })}
       />
-      <p role="status">
-        {current ? <strong>{current.name}</strong> : null}
-        {current && flow ? `: ${flow.message}` : current ? ': opening…' : ''}
-      </p>
-      {consent && (
-        <p class="attention-note">
-          Waiting for you: approve access at {PROVIDER_LABEL[flow.provider]} in the “Fix all” tab.
+      {batch.pausedAt ? (
+        <p role="status">{t('popupBatch.paused')}</p>
+      ) : (
+        <p role="status">
+          {current ? <strong>{current.name}</strong> : null}
+          {current ? t('popupBatch.currentStep', { step: flow ? flow.message : t('popupBatch.opening') }) : ''}
         </p>
+      )}
+      {consent && (
+        <p class="attention-note">{t('popupBatch.waitingConsent', { provider: PROVIDER_LABEL[flow.provider] })}</p>
       )}
       <div class="actions">
         {batch.kind === 'fix-all' && batch.tabId !== undefined && (
           <button type="button" onClick={() => void showTab(batch.tabId!).catch(() => {})}>
-            Show tab
+            {t('ui.showTab')}
           </button>
         )}
         <button type="button" class="secondary" onClick={() => void actions.cancel(batch)}>
-          Cancel {batch.kind === 'fix-all' ? 'fix all' : 'scan'}
+          {t(batch.kind === 'fix-all' ? 'popupBatch.cancelFixAll' : 'popupBatch.cancelScan')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** A folder's state, for a folder the batch gave no result (one it did not reach). */
+const ITEM_STATE = {
+  pending: 'popupBatchItem.pending',
+  running: 'popupBatchItem.running',
+  done: 'popupBatchItem.done',
+  failed: 'popupBatchItem.failed',
+  skipped: 'popupBatchItem.skipped',
+} as const satisfies Record<BatchStatus['items'][number]['state'], string>;
+
+/** Why a batch stopped: the background's words, or "cancelled." when it gave none. */
+const stopReason = (batch: BatchStatus) => batch.stopReason ?? t('popupBatch.cancelled');
+
+/** The daily check's ending, in one line. */
+function ScheduledScanSummary({ batch, actions }: { batch: BatchStatus; actions: BatchActions }) {
+  return (
+    <section class={`batch ended ${batch.status}`} aria-labelledby="batch-title">
+      <h2 id="batch-title">
+        {batch.status === 'done'
+          ? t('popupBatch.dailyCheckFinished')
+          : t('popupBatch.dailyCheckStopped', { reason: stopReason(batch) })}
+      </h2>
+      <p role="status">{summariseBatch(batch)}</p>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={() => actions.close(batch)}>
+          {t('popupBatch.closeSummary')}
         </button>
       </div>
     </section>
@@ -114,26 +158,29 @@ function BatchProgress({ batch, flows, actions }: { batch: BatchStatus; flows: F
 }
 
 function BatchSummary({ batch, actions }: { batch: BatchStatus; actions: BatchActions }) {
+  if (batch.scheduled) return <ScheduledScanSummary batch={batch} actions={actions} />;
   return (
     <section class={`batch ended ${batch.status}`} aria-labelledby="batch-title">
       <h2 id="batch-title">
-        {batch.status === 'done'
-          ? batch.kind === 'fix-all'
-            ? 'Fix all finished'
-            : 'Scan finished'
-          : `${batch.kind === 'fix-all' ? 'Fix all' : 'Scan'} stopped: ${batch.stopReason ?? 'cancelled.'}`}
+        {batch.kind === 'fix-all'
+          ? batch.status === 'done'
+            ? t('popupBatch.fixAllFinished')
+            : t('popupBatch.fixAllStopped', { reason: stopReason(batch) })
+          : batch.status === 'done'
+            ? t('popupBatch.scanFinished')
+            : t('popupBatch.scanStopped', { reason: stopReason(batch) })}
       </h2>
       <p role="status">{summariseBatch(batch)}</p>
-      <ul class="batch-results" aria-label="Results">
+      <ul class="batch-results" aria-label={t('popupBatch.results')}>
         {batch.items.map((i) => (
           <li key={i.key} class={i.ok ? 'ok' : i.state === 'skipped' ? '' : 'bad'}>
-            <strong>{i.name}</strong>: {i.result ?? i.state}
+            <strong>{i.name}</strong>: {i.result ?? t(ITEM_STATE[i.state])}
           </li>
         ))}
       </ul>
       <div class="actions">
         <button type="button" class="secondary" onClick={() => actions.close(batch)}>
-          Close summary
+          {t('popupBatch.closeSummary')}
         </button>
       </div>
     </section>
@@ -168,7 +215,10 @@ export function BatchPanel({
           onCancel={() => setConfirming(false)}
           onStart={() => {
             setConfirming(false);
-            void actions.start('fix-all');
+            void actions.start(
+              'fix-all',
+              fixable.map((f) => f.key),
+            );
           }}
         />
       ) : (
@@ -176,11 +226,11 @@ export function BatchPanel({
           <div class="batch-buttons">
             {fixableCount > 0 && (
               <button type="button" disabled={!folders} onClick={() => setConfirming(true)}>
-                Fix all ({fixableCount})…
+                {t('popupBatch.fixAll', { count: fixableCount })}
               </button>
             )}
             <button type="button" class="secondary" disabled={!folders} onClick={() => void actions.start('scan-all')}>
-              Scan all folders
+              {t('popupBatch.scanAll')}
             </button>
           </div>
         )

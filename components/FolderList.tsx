@@ -7,9 +7,11 @@ import { Component } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Flow } from '@/lib/fix/flow';
 import { FIRST_ROWS, groupFolders, groupsOfDigest, type HealthDigest, matchesSearch } from '@/lib/health/digest';
-import { attentionOf, describeState, type FolderHealth, folderKey } from '@/lib/health/model';
+import { attentionOf, describeState, type FolderHealth, folderKey, shownState } from '@/lib/health/model';
+import { t, tn } from '@/lib/i18n';
 import { type FlowKind, isActive, PROVIDER_LABEL } from '@/lib/model';
-import { START_LABEL, when } from './format';
+import { REFUSED_ADVICE } from '@/lib/providers/advice';
+import { startLabel, when } from './format';
 
 const ROWS_PER_FRAME = 100;
 /** The search box appears from this many folders on. */
@@ -18,6 +20,25 @@ export const SEARCH_FROM = 8;
 export interface FolderActions {
   start(folder: FolderHealth, flow: FlowKind): void;
   open(folder: FolderHealth): void;
+  /** Puts the redacted report of the folder's open page on the clipboard; resolves to what to tell the user. */
+  copyReport(folder: FolderHealth): Promise<string>;
+}
+
+/** "Copy page report" for a folder whose page was not recognised, with what happened said beside it. */
+function ReportButton({ folder, actions }: { folder: FolderHealth; actions: FolderActions }) {
+  const [said, setSaid] = useState<string | undefined>();
+  return (
+    <>
+      <button type="button" class="secondary" onClick={() => void actions.copyReport(folder).then(setSaid)}>
+        {t('popupFolders.copyReport')}
+      </button>
+      {said && (
+        <span class="detail" role="status">
+          {said}
+        </span>
+      )}
+    </>
+  );
 }
 
 interface FolderRowProps {
@@ -54,16 +75,20 @@ class FolderRow extends Component<FolderRowProps> {
 function folderRow({ folder, flow, actions, nowMinute, dates }: FolderRowProps) {
   const now = new Date(nowMinute);
   const attention = attentionOf(folder, now);
+  const state = shownState(folder, now);
   const nameId = `folder-${folder.key}`;
-  const hasProblem = folder.state !== 'healthy' || folder.forbiddenDocuments.length > 0;
   const busy = flow !== undefined && isActive(flow);
   const button = (kind: FlowKind) => (
     <button type="button" disabled={busy} onClick={() => actions.start(folder, kind)}>
-      {START_LABEL[kind]}
+      {startLabel(kind)}
     </button>
   );
+  // Offered only where it can work: exports can be retried once the connection itself works (not while it is
+  // expired or disconnected); the draft-status test is Xero's, for exports refused with Forbidden access.
+  const refused = folder.forbiddenDocuments.length > 0;
+  const connectionDown = folder.state === 'expired' || folder.state === 'disconnected';
   return (
-    <li class={`folder ${attention}`} aria-labelledby={nameId}>
+    <li class={`folder ${attention}`} aria-labelledby={nameId} data-folder-id={folder.folderId} data-state={state}>
       <div class="folder-head">
         <span class="name" id={nameId}>
           {folder.name}
@@ -74,22 +99,31 @@ function folderRow({ folder, flow, actions, nowMinute, dates }: FolderRowProps) 
         <span class={`state ${attention}`}>{describeState(folder, now)}</span>
         {dates && (
           <>
-            {' · since '}
-            {when(folder.since, now)}
-            {' · last export '}
-            {folder.lastExportSeen ? when(folder.lastExportSeen, now) : 'not seen'}
+            {' · '}
+            {t('popupFolders.lastChecked', {
+              when: folder.lastRead ? when(folder.lastRead, now) : t('popupFolders.never'),
+            })}
+            {' · '}
+            {t('popupFolders.lastExport', {
+              when: folder.lastExportSeen ? when(folder.lastExportSeen, now) : t('ui.unknown'),
+            })}
           </>
         )}
       </div>
+      {refused && connectionDown && <div class="detail">{t('popupFolders.retryAfterFix')}</div>}
+      {refused && !connectionDown && folder.provider !== 'xero' && (
+        <div class="detail">{REFUSED_ADVICE[folder.provider]}</div>
+      )}
       {busy && <div class="flow-line">{flow.message}</div>}
-      <fieldset class="actions" aria-label={`Actions for ${folder.name}`}>
+      <fieldset class="actions" aria-label={t('popupFolders.actionsFor', { folder: folder.name })}>
         {button('refresh')}
         {button('reconnect')}
-        {hasProblem && button('retry-exports')}
-        {hasProblem && folder.provider === 'xero' && button('draft-test')}
+        {refused && !connectionDown && button('retry-exports')}
+        {refused && folder.provider === 'xero' && button('draft-test')}
         <button type="button" class="secondary" onClick={() => actions.open(folder)}>
-          Open folder
+          {t('popupFolders.openFolder')}
         </button>
+        {state === 'unrecognised' && <ReportButton folder={folder} actions={actions} />}
       </fieldset>
     </li>
   );
@@ -135,25 +169,25 @@ export function FolderList({
 
   let budget = limit;
   return (
-    <section class={limit > FIRST_ROWS ? 'folder-list grown' : 'folder-list'} aria-label="Folders by account">
+    <section class={limit > FIRST_ROWS ? 'folder-list grown' : 'folder-list'} aria-label={t('popupFolders.byAccount')}>
       {count >= SEARCH_FROM && (
         <div class="search">
-          <label for="folder-search">Search folders</label>
+          <label for="folder-search">{t('popupFolders.search')}</label>
           <input
             id="folder-search"
             type="search"
             value={query}
-            placeholder="Name, account, provider or state"
+            placeholder={t('popupFolders.searchPlaceholder')}
             disabled={!folders}
             onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
           />
           <span class="visually-hidden" role="status">
-            {query ? `${total} of ${count} folders match` : ''}
+            {query ? tn('popupFolders.matching', count, { shown: total }) : ''}
           </span>
         </div>
       )}
-      {query && total === 0 && <p class="empty">No folder matches “{query}”.</p>}
-      <ul class="groups" aria-label="Folders">
+      {query && total === 0 && <p class="empty">{t('popupFolders.noMatch', { query })}</p>}
+      <ul class="groups" aria-label={t('popupFolders.folders')}>
         {groups.map((g) => {
           if (budget <= 0) return null;
           const rows = g.folders.slice(0, budget);

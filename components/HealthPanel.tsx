@@ -12,6 +12,7 @@ import { BatchStatus } from '@/lib/batch';
 import { type Flow, FlowMap } from '@/lib/fix/flow';
 import { HealthDigest, type HealthSummary, summarise } from '@/lib/health/digest';
 import type { FolderHealth } from '@/lib/health/model';
+import { t } from '@/lib/i18n';
 import { ask } from '@/lib/messaging';
 import { type FlowKind, isActive, SHOW_FINISHED_MS } from '@/lib/model';
 import { type BatchActions, BatchPanel } from './BatchPanel';
@@ -145,7 +146,7 @@ function Summary({ summary, reading }: { summary: HealthSummary | undefined; rea
     return (
       <div class="summary-box">
         <p class="summary" role="status">
-          Loading folder health…
+          {t('popup.loadingHealth')}
         </p>
       </div>
     );
@@ -153,20 +154,18 @@ function Summary({ summary, reading }: { summary: HealthSummary | undefined; rea
     return (
       <div class="summary-box">
         <p class="summary" role="status">
-          No folders seen yet.
+          {t('popup.noFolders')}
         </p>
-        <p class="detail">
-          Open Datamolino (“My Folders” shows them all at once) and your folders appear here with their connection
-          health.
-        </p>
+        <p class="detail">{t('popup.noFoldersDetail')}</p>
       </div>
     );
   return (
     <div class="summary-box">
-      <p class={summary.needing ? 'summary bad' : 'summary ok'} role="status">
+      <p class={summary.needing ? 'summary bad' : summary.healthy ? 'summary ok' : 'summary'} role="status">
         {summary.headline}
       </p>
       {summary.detail && <p class="detail">{summary.detail}</p>}
+      {summary.unchecked > 0 && <p class="detail">{t('popup.uncheckedHint')}</p>}
     </div>
   );
 }
@@ -191,13 +190,23 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
         ask('startFix', { origin: folder.origin, folderId: folder.folderId, flow }).catch(report);
       },
       open: (folder) => void ask('openFolder', { origin: folder.origin, folderId: folder.folderId }).catch(report),
+      copyReport: async (folder) => {
+        try {
+          const text = await ask('pageReport', { origin: folder.origin, folderId: folder.folderId });
+          await navigator.clipboard.writeText(text);
+          return t('popup.reportCopied');
+        } catch (e) {
+          return t('popup.reportNotCopied', { error: (e as Error).message });
+        }
+      },
     }),
     [report],
   );
 
   const flowActions = useMemo<FlowActions>(
     () => ({
-      answer: (flow, answer) => void ask('answerFlow', { flowId: flow.id, answer }).catch(report),
+      answer: (flow, answer, connectAs) =>
+        void ask('answerFlow', { flowId: flow.id, answer, ...(connectAs ? { connectAs } : {}) }).catch(report),
       start: (flow, next: FlowKind) =>
         void ask('startFix', { origin: flow.origin, folderId: flow.folderId, flow: next }).catch(report),
       close: (flow) => void ask('dismissFlow', { flowId: flow.id }).catch(report),
@@ -207,9 +216,9 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
 
   const batchActions = useMemo<BatchActions>(
     () => ({
-      start: async (kind) => {
+      start: async (kind, folders) => {
         setActionError(undefined);
-        await ask('startBatch', { kind }).catch(report);
+        await ask('startBatch', { kind, ...(folders ? { folders } : {}) }).catch(report);
       },
       cancel: async (batch) => {
         await ask('cancelBatch', { batchId: batch.id }).catch(report);
@@ -225,21 +234,21 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
   if (error && !data)
     return (
       <main class="popup">
-        <h1>Connection Doctor</h1>
+        <h1>{t('popup.title')}</h1>
         <p role="alert" class="bad">
-          Could not load folder health: {error}
+          {t('popup.loadError', { error })}
         </p>
         <button type="button" onClick={() => void reload()}>
-          Try again
+          {t('popup.tryAgain')}
         </button>
       </main>
     );
   if (!data)
     return (
       <main class="popup" aria-busy="true">
-        <h1>Connection Doctor</h1>
+        <h1>{t('popup.title')}</h1>
         <div class="summary-box">
-          <p class="summary">Loading folder health…</p>
+          <p class="summary">{t('popup.loadingHealth')}</p>
         </div>
       </main>
     );
@@ -255,9 +264,9 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
   return (
     <main class="popup" data-ready={data.folders ? 'true' : undefined} aria-busy={!data.folders}>
       <header class="top">
-        <h1>Connection Doctor</h1>
+        <h1>{t('popup.title')}</h1>
         <button type="button" class="secondary small" onClick={() => void browser.runtime.openOptionsPage()}>
-          Options
+          {t('popup.options')}
         </button>
       </header>
       <Summary summary={summary} reading={!data.folders} />
@@ -268,7 +277,7 @@ export function HealthPanel({ firstScreen }: { firstScreen?: PopupData } = {}) {
       )}
       <BatchPanel batch={batch} folders={data.folders} summary={summary} flows={data.flows} actions={batchActions} />
       {shownFlows.length > 0 && (
-        <section class="flows" aria-label="Fixes">
+        <section class="flows" aria-label={t('popup.fixes')}>
           {shownFlows.map((f) => (
             <FlowCard key={f.id} flow={f} actions={flowActions} />
           ))}

@@ -1,15 +1,121 @@
 /**
- * The options page: provider apps (own credentials or a token-exchange endpoint) and the check interval,
- * notifications (the permission is asked for only when they are turned on), the audit log with CSV export, and
- * "reset all data".
+ * The options page: provider apps (own credentials or a token-exchange endpoint) and the check interval, watching
+ * (the daily check of every folder), notifications (the permission is asked for only when they or watching are
+ * turned on), the audit log with CSV export, and "reset all data".
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { describeFindings } from '@/lib/batch';
+import { t } from '@/lib/i18n';
+import type { WatchingStatus } from '@/lib/messages';
 import { ask } from '@/lib/messaging';
+import { PROVIDER_LABEL, type RevocationReport } from '@/lib/model';
 import { NOTIFICATION_PERMISSION } from '@/lib/notify';
-import { preferencesItem } from '@/lib/storage';
+import { DEFAULT_WATCH_TIME, preferencesItem, TIME_OF_DAY } from '@/lib/storage';
 import { AuditLog } from './AuditLog';
+import { when } from './format';
 import { ProviderApps } from './ProviderApps';
+
+/** The permission serves both notifications and watching's summary: it is given back when neither is on. */
+async function givePermissionBackUnlessUsed(prefs: { notifications: boolean; watching?: boolean }) {
+  if (!prefs.notifications && !prefs.watching)
+    await browser.permissions.remove(NOTIFICATION_PERMISSION).catch(() => false);
+}
+
+// ---- Watching
+
+/** "Last check: today 08:00 – 3 folders need attention." */
+function lastCheckLine(status: WatchingStatus): string {
+  if (!status.lastWatchAt) return t('optionsWatching.neverRan');
+  const found = status.found?.startedAt === status.lastWatchAt ? status.found : undefined;
+  if (status.running) return t('optionsWatching.running', { when: when(status.lastWatchAt) });
+  if (!found) return t('optionsWatching.unfinished', { when: when(status.lastWatchAt) });
+  const { title, message } = describeFindings(found);
+  return t('optionsWatching.lastCheck', { when: when(found.startedAt), title, message });
+}
+
+function Watching() {
+  const [status, setStatus] = useState<WatchingStatus | undefined>();
+  const [time, setTime] = useState(DEFAULT_WATCH_TIME);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>();
+  const [loadError, setLoadError] = useState<string | undefined>();
+
+  useEffect(() => {
+    ask('getWatching', {})
+      .then((s) => {
+        if (!s) throw new Error(t('optionsWatching.noAnswer'));
+        setStatus(s);
+        setTime(s.time);
+      })
+      .catch((e: Error) => setLoadError(t('optionsWatching.loadError', { error: e.message })));
+  }, []);
+
+  const apply = async (on: boolean, at: string) => {
+    setMessage(undefined);
+    setBusy(true);
+    let note = '';
+    try {
+      if (on && !status?.on) {
+        // The daily summary is a notification: asked for here, in the click that turns watching on.
+        const granted = await browser.permissions.request(NOTIFICATION_PERMISSION).catch(() => false);
+        if (!granted) note = t('optionsWatching.notificationsDenied');
+      }
+      const next = await ask('setWatching', { on, time: at });
+      if (!on && status?.on) await givePermissionBackUnlessUsed(await preferencesItem.getValue());
+      setStatus(next);
+      if (on && next.nextAt)
+        setMessage({
+          ok: true,
+          text: [t('optionsWatching.turnedOn', { when: when(next.nextAt) }), note].join(' ').trim(),
+        });
+      else if (!on && status?.on) setMessage({ ok: true, text: t('optionsWatching.turnedOff') });
+      else if (!on) setMessage({ ok: true, text: t('optionsWatching.saved', { time: at }) });
+    } catch (e) {
+      setMessage({ ok: false, text: t('ui.notSaved', { error: (e as Error).message }) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const on = status?.on ?? false;
+  return (
+    <div>
+      <div class="watch-when">
+        <label>
+          <input
+            type="checkbox"
+            checked={on}
+            disabled={status === undefined || busy}
+            onChange={(e) => void apply((e.target as HTMLInputElement).checked, time)}
+          />{' '}
+          {t('optionsWatching.checkDaily')}
+        </label>{' '}
+        <input
+          type="time"
+          aria-label={t('optionsWatching.timeLabel')}
+          required
+          value={time}
+          disabled={status === undefined || busy}
+          onChange={(e) => {
+            const value = (e.target as HTMLInputElement).value;
+            if (!TIME_OF_DAY.test(value)) return;
+            setTime(value);
+            void apply(on, value);
+          }}
+        />
+      </div>
+      <p class="detail">{t('optionsWatching.detail')}</p>
+      {status && <p class="detail">{lastCheckLine(status)}</p>}
+      {loadError && <p class="detail bad">{loadError}</p>}
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} class={message.ok ? undefined : 'bad'}>
+          {message.text}
+        </p>
+      )}
+    </div>
+  );
+}
 
 // ---- Notifications
 
@@ -30,14 +136,14 @@ function Notifications() {
       const granted = await browser.permissions.request(NOTIFICATION_PERMISSION).catch(() => false);
       if (!granted) {
         setOn(false);
-        return setMessage('Notifications were not allowed, so they stay off.');
+        return setMessage(t('optionsNotify.denied'));
       }
-    } else {
-      await browser.permissions.remove(NOTIFICATION_PERMISSION).catch(() => false);
     }
-    await preferencesItem.setValue({ ...(await preferencesItem.getValue()), notifications: want });
+    const prefs = { ...(await preferencesItem.getValue()), notifications: want };
+    await preferencesItem.setValue(prefs);
+    if (!want) await givePermissionBackUnlessUsed(prefs);
     setOn(want);
-    setMessage(want ? 'You will be notified when a folder’s connection expires.' : 'Notifications are off.');
+    setMessage(t(want ? 'optionsNotify.turnedOn' : 'optionsNotify.turnedOff'));
   };
 
   return (
@@ -49,15 +155,38 @@ function Notifications() {
           disabled={on === undefined}
           onChange={(e) => void toggle((e.target as HTMLInputElement).checked)}
         />{' '}
-        Notify me when a folder’s connection expires
+        {t('optionsNotify.label')}
       </label>
-      <p class="detail">Your browser asks for permission to show notifications when you turn this on.</p>
+      <p class="detail">{t('optionsNotify.detail')}</p>
       {message && <p role="status">{message}</p>}
     </div>
   );
 }
 
 // ---- Reset
+
+/** One provider's revocation in plain words, with what to do when it did not happen. */
+function revocationLine(r: RevocationReport): string {
+  const provider = PROVIDER_LABEL[r.provider];
+  const where = t(CONNECTED_APPS[r.provider]);
+  switch (r.result) {
+    case 'revoked':
+      return t('optionsReset.revoked', { provider });
+    case 'skipped':
+      return t('optionsReset.notRevoked', { provider, reason: r.reason ?? t('optionsReset.noToken'), where });
+    case 'failed':
+      return t('optionsReset.revokeFailed', { provider, reason: r.reason ?? t('optionsReset.noAnswer'), where });
+    default:
+      return '';
+  }
+}
+
+/** Where each provider lists the apps a user has connected. */
+const CONNECTED_APPS = {
+  xero: 'optionsReset.appsXero',
+  quickbooks: 'optionsReset.appsQuickbooks',
+  freeagent: 'optionsReset.appsFreeagent',
+} as const satisfies Record<RevocationReport['provider'], string>;
 
 function ResetAllData({ onReset }: { onReset(): void }) {
   const [confirming, setConfirming] = useState(false);
@@ -70,36 +199,36 @@ function ResetAllData({ onReset }: { onReset(): void }) {
   const reset = async () => {
     setConfirming(false);
     try {
-      await ask('resetAllData', {});
-      setMessage({ ok: true, text: 'All data was removed and provider connections were revoked.' });
+      const revocations = await ask('resetAllData', {});
+      const lines = revocations.filter((r) => r.result !== 'not-connected').map(revocationLine);
+      const allRevoked = revocations.every((r) => r.result === 'revoked' || r.result === 'not-connected');
+      setMessage({ ok: allRevoked, text: [t('optionsReset.removed'), ...lines].join(' ') });
       onReset();
     } catch (e) {
-      setMessage({ ok: false, text: `Nothing was reset: ${(e as Error).message}` });
+      setMessage({ ok: false, text: t('optionsReset.failed', { error: (e as Error).message }) });
     }
   };
 
   return (
     <div>
-      <p class="detail">
-        Revokes the provider connections and removes folder health, fixes, the audit log and every setting.
-      </p>
+      <p class="detail">{t('optionsReset.detail')}</p>
       {confirming ? (
         <fieldset class="confirm" aria-labelledby="reset-question">
           <p id="reset-question">
-            <strong>Remove all Connection Doctor data?</strong> This cannot be undone.
+            <strong>{t('optionsReset.question')}</strong> {t('optionsReset.cannotUndo')}
           </p>
           <div class="actions">
             <button type="button" class="danger" ref={confirmButton} onClick={() => void reset()}>
-              Yes, reset everything
+              {t('optionsReset.confirm')}
             </button>
             <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-              Keep my data
+              {t('optionsReset.keep')}
             </button>
           </div>
         </fieldset>
       ) : (
         <button type="button" class="secondary" onClick={() => setConfirming(true)}>
-          Reset all data…
+          {t('optionsReset.start')}
         </button>
       )}
       {message && (
@@ -116,27 +245,28 @@ export function OptionsPage() {
   const [version, setVersion] = useState(0);
   return (
     <main class="options">
-      <h1>Connection Doctor options</h1>
+      <h1>{t('options.title')}</h1>
       <div key={version}>
         <section aria-labelledby="apps-title">
-          <h2 id="apps-title">Provider apps</h2>
-          <p class="detail">
-            Connection Doctor signs in to Xero, QuickBooks and FreeAgent to check the role or permission level of the
-            user a folder is connected as. Leave a field empty to use the app this build comes with.
-          </p>
+          <h2 id="apps-title">{t('options.providerAppsTitle')}</h2>
+          <p class="detail">{t('options.providerAppsDetail')}</p>
           <ProviderApps />
         </section>
+        <section aria-labelledby="watching-title">
+          <h2 id="watching-title">{t('options.watchingTitle')}</h2>
+          <Watching />
+        </section>
         <section aria-labelledby="notify-title">
-          <h2 id="notify-title">Notifications</h2>
+          <h2 id="notify-title">{t('options.notificationsTitle')}</h2>
           <Notifications />
         </section>
         <section aria-labelledby="audit-title">
-          <h2 id="audit-title">Audit log</h2>
+          <h2 id="audit-title">{t('optionsAudit.title')}</h2>
           <AuditLog />
         </section>
       </div>
       <section aria-labelledby="reset-title">
-        <h2 id="reset-title">Reset all data</h2>
+        <h2 id="reset-title">{t('optionsReset.title')}</h2>
         <ResetAllData onReset={() => setVersion((v) => v + 1)} />
       </section>
     </main>

@@ -4,18 +4,38 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { t, tn } from '@/lib/i18n';
 import { ask } from '@/lib/messaging';
-import { PROVIDER_LABEL } from '@/lib/model';
-import type { ProviderStatus } from '@/lib/providers/status';
+import { PROVIDER_LABEL, type ProviderId } from '@/lib/model';
+import { providerHostPatterns } from '@/lib/providers/endpoints';
+import type { ExportAnswer, ProviderStatus } from '@/lib/providers/status';
 import { when } from './format';
 
-const STATE_LABEL: Record<ProviderStatus['state'], string> = {
-  'not-connected': 'Not connected',
-  connected: 'Connected',
-  'reconnect-needed': 'Needs reconnecting',
-  checking: 'Checking…',
-  error: 'Problem',
-};
+const STATE_LABEL = {
+  'not-connected': 'popupProviders.notConnected',
+  connected: 'popupProviders.connected',
+  'reconnect-needed': 'popupProviders.reconnectNeeded',
+  checking: 'popupProviders.checking',
+  error: 'popupProviders.error',
+} as const satisfies Record<ProviderStatus['state'], string>;
+
+const ANSWER = {
+  true: 'popupProviders.answerYes',
+  false: 'popupProviders.answerNo',
+  unknown: 'popupProviders.answerUnknown',
+} as const;
+
+const YES_NO = (can: boolean | 'unknown') => t(ANSWER[String(can) as keyof typeof ANSWER]);
+
+/** "Can export bills as Draft: yes · Awaiting Approval: no · Awaiting Payment: no" (one answer without a status). */
+export function exportAnswersLine(answers: readonly ExportAnswer[]): string {
+  if (answers.length === 1 && !answers[0]!.approvalStatus)
+    return t('popupProviders.canExport', { answer: YES_NO(answers[0]!.canExport) });
+  const each = answers.map((a) =>
+    t('popupProviders.exportAnswer', { status: a.approvalStatus ?? '', answer: YES_NO(a.canExport) }),
+  );
+  return t('popupProviders.canExportAs', { answers: each.join(' · ') });
+}
 
 const hasProblem = (p: ProviderStatus) => p.state === 'reconnect-needed' || p.state === 'error' || !!p.problem;
 
@@ -33,40 +53,64 @@ function ProviderRow({
   const name = PROVIDER_LABEL[status.provider];
   const user = status.user;
   const role =
-    user?.roleLabel ?? user?.role ?? (user?.permissionLevel !== undefined ? `level ${user.permissionLevel}` : '');
+    user?.roleLabel ??
+    user?.role ??
+    (user?.permissionLevel !== undefined ? t('popupProviders.level', { level: user.permissionLevel }) : '');
   return (
     <li class={`provider-row ${hasProblem(status) ? 'red' : status.connected ? 'none' : 'amber'}`}>
       <div class="folder-head">
         <span class="name">{name}</span>
-        <span class="provider">{STATE_LABEL[status.state]}</span>
+        <span class="provider">{t(STATE_LABEL[status.state])}</span>
       </div>
       {status.connected && (
         <div class="meta">
-          {status.organisation ?? 'Organisation unknown'}
+          {status.organisation ?? t('popupProviders.organisationUnknown')}
           {user?.email ? ` · ${user.email}` : ''}
           {role ? ` · ${role}` : ''}
-          {status.lastCheck ? ` · checked ${when(status.lastCheck)}` : ''}
+          {status.lastCheck ? ` · ${t('popupProviders.checked', { when: when(status.lastCheck) })}` : ''}
         </div>
       )}
       {status.problem && <p class="bad detail">{status.problem.message}</p>}
       {status.diagnosis && <p class="detail">{status.diagnosis.verdict}</p>}
+      {status.organisations && status.organisations.length > 0 ? (
+        <ul class="organisations" aria-label={t('popupProviders.organisations', { provider: name })}>
+          {status.organisations.map((o) => (
+            <li key={o.name}>
+              <strong>{o.name}</strong>
+              {o.roleLabel ? ` (${o.roleLabel})` : ''}: {exportAnswersLine(o.exportAs)}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        status.exportAs && <p class="detail">{exportAnswersLine(status.exportAs)}</p>
+      )}
       {status.foresight && status.foresight.level !== 'ok' && <p class="detail">{status.foresight.message}</p>}
       {!status.app.configured && !status.connected && (
-        <p class="detail">Set up the {name} app in Options before connecting.</p>
+        <p class="detail">{t('popupProviders.setUpFirst', { provider: name })}</p>
       )}
       <div class="actions">
         {status.connected ? (
           <button type="button" class="secondary" disabled={busy} onClick={onDisconnect}>
-            Disconnect {name}
+            {t('popupProviders.disconnect', { provider: name })}
           </button>
         ) : (
           <button type="button" disabled={busy || !status.app.configured} onClick={onConnect}>
-            Connect {name}
+            {t('popupProviders.connect', { provider: name })}
           </button>
         )}
       </div>
     </li>
   );
+}
+
+/**
+ * Asks for the provider's hosts first, in the click (the browser's prompt needs the user's gesture): without them the
+ * background cannot reach the provider. Then connects.
+ */
+async function connectProvider(provider: ProviderId): Promise<ProviderStatus[]> {
+  const granted = await browser.permissions.request({ origins: providerHostPatterns(provider) }).catch(() => false);
+  if (!granted) throw new Error(t('popupProviders.notAllowed', { provider: PROVIDER_LABEL[provider] }));
+  return ask('connectProvider', { provider });
 }
 
 /** `ready`: when to ask the background (the popup waits until it has read every folder, see HealthPanel). */
@@ -97,22 +141,24 @@ export function ProvidersSection({ ready = true }: { ready?: boolean }) {
   return (
     <details class="providers" open={problems}>
       <summary>
-        Provider connections{providers ? ` (${connected} connected${problems ? ', needs attention' : ''})` : ''}
+        {providers
+          ? tn(problems ? 'popupProviders.summaryAttention' : 'popupProviders.summary', connected)
+          : t('popupProviders.title')}
       </summary>
       {error && (
         <p class="detail bad" role="alert">
           {error}
         </p>
       )}
-      {!providers && !error && <p class="detail">Loading…</p>}
+      {!providers && !error && <p class="detail">{t('ui.loading')}</p>}
       {providers && (
-        <ul class="folders" aria-label="Provider connections">
+        <ul class="folders" aria-label={t('popupProviders.title')}>
           {providers.map((p) => (
             <ProviderRow
               key={p.provider}
               status={p}
               busy={busy}
-              onConnect={() => void run(ask('connectProvider', { provider: p.provider }))}
+              onConnect={() => void run(connectProvider(p.provider))}
               onDisconnect={() => void run(ask('disconnectProvider', { provider: p.provider }))}
             />
           ))}
@@ -125,10 +171,10 @@ export function ProvidersSection({ ready = true }: { ready?: boolean }) {
           disabled={busy}
           onClick={() => void run(ask('checkProviders', { force: true }))}
         >
-          Check now
+          {t('popupProviders.checkNow')}
         </button>
         <button type="button" class="secondary" onClick={() => void browser.runtime.openOptionsPage()}>
-          Provider apps…
+          {t('popupProviders.providerApps')}
         </button>
       </div>
     </details>

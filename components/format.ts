@@ -1,24 +1,36 @@
 /** Words and dates as the popup and options page show them. */
+import { t, uiLanguage } from '@/lib/i18n';
 import type { FlowKind } from '@/lib/model';
 
-export { plural } from '@/lib/health/digest';
-
-export const FLOW_LABEL: Record<FlowKind, string> = {
-  fix: 'Fix',
-  refresh: 'Refresh',
-  reconnect: 'Reconnect',
-  'retry-exports': 'Retry failed exports',
-  'draft-test': 'Draft-status test',
-};
+const FLOW_LABEL = {
+  fix: 'uiFlow.fix',
+  refresh: 'uiFlow.refresh',
+  reconnect: 'uiFlow.reconnect',
+  'retry-exports': 'uiFlow.retryExports',
+  'draft-test': 'uiFlow.draftTest',
+  'restore-approval': 'uiFlow.restoreApproval',
+} as const satisfies Record<FlowKind, string>;
 
 /** Buttons that start a flow; an ellipsis says the flow asks before it changes anything. */
-export const START_LABEL: Record<FlowKind, string> = {
-  fix: 'Fix',
-  refresh: 'Refresh',
-  reconnect: 'Reconnect…',
-  'retry-exports': 'Retry failed exports',
-  'draft-test': 'Run draft-status test…',
-};
+const START_LABEL = {
+  fix: 'uiStart.fix',
+  refresh: 'uiStart.refresh',
+  reconnect: 'uiStart.reconnect',
+  'retry-exports': 'uiStart.retryExports',
+  'draft-test': 'uiStart.draftTest',
+  'restore-approval': 'uiStart.restoreApproval',
+} as const satisfies Record<FlowKind, string>;
+
+export const flowLabel = (kind: FlowKind) => t(FLOW_LABEL[kind]);
+export const startLabel = (kind: FlowKind) => t(START_LABEL[kind]);
+
+let listFormat: Intl.ListFormat | undefined;
+
+/** "3 fixed, 1 still needs attention": a list of parts, as the UI language writes one. */
+export function listOf(parts: string[]): string {
+  listFormat ??= new Intl.ListFormat(uiLanguage(), { style: 'short', type: 'unit' });
+  return listFormat.format(parts);
+}
 
 const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
 
@@ -27,13 +39,13 @@ const sameDay = (a: Date, b: Date) => a.toDateString() === b.toDateString();
 let timeFormat: Intl.DateTimeFormat | undefined;
 let dayFormat: Intl.DateTimeFormat | undefined;
 
-/** "11:40" today, "27 Nov, 11:40" otherwise. */
+/** "today 11:40", "27 Nov, 11:40" otherwise, in the browser's UI language. */
 export function when(iso: string, now = new Date()): string {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return 'unknown';
-  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (Number.isNaN(date.getTime())) return t('ui.unknown');
+  timeFormat ??= new Intl.DateTimeFormat(uiLanguage(), { hour: '2-digit', minute: '2-digit' });
   const time = timeFormat.format(date);
-  if (sameDay(date, now)) return `today ${time}`;
-  dayFormat ??= new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-  return `${dayFormat.format(date)}, ${time}`;
+  if (sameDay(date, now)) return t('ui.today', { time });
+  dayFormat ??= new Intl.DateTimeFormat(uiLanguage(), { day: 'numeric', month: 'short' });
+  return t('ui.dayTime', { day: dayFormat.format(date), time });
 }

@@ -7,13 +7,28 @@
  * `{ ok: false, error }` with the refusal in plain words.
  */
 import * as z from 'zod/mini';
-import type { BatchStatus } from './batch';
-import { type ActionResult, type MenuInspection, PageAction, PageSnapshot } from './datamolino/snapshot';
+import type { BatchStatus, ScanFindings } from './batch';
+import { type ActionResult, ActionTarget, type MenuInspection, PageAction, PageSnapshot } from './datamolino/snapshot';
 import type { Flow } from './fix/flow';
 import type { FolderHealth } from './health/model';
+import type { RevocationReport } from './model';
 import type { ProviderStatus } from './providers/status';
 import { BatchKindSchema, FlowKindSchema, id, origin, ProviderIdSchema } from './schemas';
-import type { AuditEntry } from './storage';
+import { type AuditEntry, TIME_OF_DAY } from './storage';
+
+/** Watching (the daily check) as Options shows it. */
+export interface WatchingStatus {
+  on: boolean;
+  /** Local time of the daily check, "HH:MM". */
+  time: string;
+  /** When the next check runs (ISO), while watching is on. */
+  nextAt?: string;
+  /** A daily check is running now. */
+  running: boolean;
+  /** When the last check started (ISO), and what it found once it ended. */
+  lastWatchAt?: string;
+  found?: ScanFindings;
+}
 
 /** Who sent a message: our content script on a Datamolino page, or one of our own extension pages. */
 export type SenderKind = 'content' | 'page';
@@ -46,8 +61,23 @@ export const BACKGROUND_MESSAGES = {
     z.object({ ...folderRef, flow: FlowKindSchema, documentId: z.optional(id()) }),
     EVERYONE,
   ),
-  answerFlow: message<{ flow: Flow }>()(z.object({ flowId: id(), answer: z.enum(['confirm', 'cancel']) }), EVERYONE),
+  answerFlow: message<{ flow: Flow }>()(
+    z.object({
+      flowId: id(),
+      answer: z.enum(['confirm', 'cancel']),
+      /** FreeAgent's "Connect as", chosen in the reconnect's confirmation. */
+      connectAs: z.optional(z.enum(['practice', 'company'])),
+    }),
+    EVERYONE,
+  ),
   dismissFlow: message<null>()(z.object({ flowId: id() }), EVERYONE),
+  /**
+   * The redacted structure of a page, to paste into a report (nothing is sent anywhere). A page gets its own; the
+   * popup names the folder, whose open tab is read.
+   */
+  pageReport: message<string>()(z.object({ origin: z.optional(origin()), folderId: z.optional(id()) }), EVERYONE),
+  /** The content script asks for its flow UI (lib/content/flow-ui.ts): injected into its own tab. */
+  loadFlowUi: message<null>()(z.object({}), ['content']),
   /** Opens (or brings to the front) the tab of a folder the extension knows. */
   openFolder: message<null>()(z.object(folderRef), PAGES),
 
@@ -63,6 +93,8 @@ export const BACKGROUND_MESSAGES = {
       kind: BatchKindSchema,
       origin: z.optional(origin()),
       account: z.optional(z.string().check(z.maxLength(300))),
+      /** Fix all: the folders the user confirmed (keys); only those are touched, and only if they still need it. */
+      folders: z.optional(z.array(z.string().check(z.maxLength(2300))).check(z.maxLength(5000))),
     }),
     PAGES,
   ),
@@ -70,13 +102,21 @@ export const BACKGROUND_MESSAGES = {
   getBatch: message<BatchStatus | null>()(z.object({}), PAGES),
 
   // Options page.
+  getWatching: message<WatchingStatus>()(z.object({}), PAGES),
+  /** Turns the daily check on or off, at this time; answers when the next check runs. */
+  setWatching: message<WatchingStatus>()(
+    z.object({ on: z.boolean(), time: z.string().check(z.regex(TIME_OF_DAY)) }),
+    PAGES,
+  ),
   getAudit: message<AuditEntry[]>()(z.object({}), PAGES),
-  resetAllData: message<null>()(z.object({}), PAGES),
+  resetAllData: message<RevocationReport[]>()(z.object({}), PAGES),
 };
 
 /** Messages to a content script (from the background only). */
 export const CONTENT_MESSAGES = {
-  runAction: message<ActionResult>()(z.object({ flowId: id(), action: PageAction }), ['page']),
+  runAction: message<ActionResult>()(z.object({ flowId: id(), action: PageAction, target: z.optional(ActionTarget) }), [
+    'page',
+  ]),
   /** The flow shown on this tab changed (null: none). */
   flowChanged: message<null>()(z.object({ flow: z.nullable(z.custom<Flow>()) }), ['page']),
   snapshot: message<PageSnapshot>()(z.object({}), ['page']),

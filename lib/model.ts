@@ -23,7 +23,7 @@ export const PROVIDER_LABEL: Readonly<Record<ProviderName, string>> = {
 export const isProviderId = (value: string): value is ProviderId => (PROVIDERS as readonly string[]).includes(value);
 
 /** What a fix flow does (lib/fix/flow-steps.ts has their steps). */
-export const FLOW_KINDS = ['fix', 'refresh', 'reconnect', 'retry-exports', 'draft-test'] as const;
+export const FLOW_KINDS = ['fix', 'refresh', 'reconnect', 'retry-exports', 'draft-test', 'restore-approval'] as const;
 export type FlowKind = (typeof FLOW_KINDS)[number];
 
 export const FLOW_STATUSES = ['running', 'waiting', 'done', 'failed', 'cancelled'] as const;
@@ -35,13 +35,32 @@ export const isActive = (flow: { status: FlowStatus }) => flow.status === 'runni
 /** How long a finished flow is still shown (its tab's panel and the popup), so its ending survives a page load. */
 export const SHOW_FINISHED_MS = 15 * 60_000;
 
-/** What the extension knows of a folder's connection. */
-export const FOLDER_STATES = ['expired', 'disconnected', 'forbidden', 'unknown', 'healthy'] as const;
+/**
+ * What the extension knows of a folder's connection, as stored. Only a folder page or a document page is a read;
+ * a row of "My Folders" only adds or renames a folder, which stays `unchecked` until one of its pages is read.
+ * - unchecked: known from a list, never read;
+ * - healthy: its folder page was read and showed no problem (lib/health/model.ts keeps when);
+ * - expired / disconnected / forbidden: the page showed the expired banner, the connect screen, refused exports;
+ * - unrecognised: its page did not look like what the extension knows (with the reason).
+ */
+export const FOLDER_STATES = ['expired', 'disconnected', 'forbidden', 'unrecognised', 'unchecked', 'healthy'] as const;
 export type FolderState = (typeof FOLDER_STATES)[number];
 
-/** Most urgent first: the order of FOLDER_STATES. */
-export const FOLDER_URGENCY = Object.fromEntries(FOLDER_STATES.map((state, i) => [state, i])) as Readonly<
-  Record<FolderState, number>
+/** As the popup shows a folder: its stored state, or `stale` when its last read is too old to vouch for it. */
+export const SHOWN_STATES = [
+  'expired',
+  'disconnected',
+  'forbidden',
+  'unrecognised',
+  'stale',
+  'unchecked',
+  'healthy',
+] as const;
+export type ShownState = (typeof SHOWN_STATES)[number];
+
+/** Most urgent first: the order of SHOWN_STATES. */
+export const FOLDER_URGENCY = Object.fromEntries(SHOWN_STATES.map((state, i) => [state, i])) as Readonly<
+  Record<ShownState, number>
 >;
 
 /** States "fix all" works on. */
@@ -69,3 +88,10 @@ export type ProviderState = (typeof PROVIDER_STATES)[number];
 /** When a provider connection is likely to lapse. */
 export const FORESIGHT_LEVELS = ['ok', 'soon', 'lapsed', 'unknown'] as const;
 export type ForesightLevel = (typeof FORESIGHT_LEVELS)[number];
+
+/** What "reset all data" did with one provider's grant: revoked at the provider, skipped (and why), or failed. */
+export interface RevocationReport {
+  provider: ProviderId;
+  result: 'revoked' | 'skipped' | 'failed' | 'not-connected';
+  reason?: string;
+}

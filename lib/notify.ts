@@ -1,10 +1,14 @@
 /**
- * Desktop notifications: "a folder's connection expired". Shown only when the user turned them on in the options
- * and granted the optional "notifications" permission there.
+ * Desktop notifications: "a folder's connection expired", shown only when the user turned them on in the options, and
+ * the daily check's summary, shown when watching is on. Both need the optional "notifications" permission, asked for
+ * in Options when the user turns either on.
  */
 import { type Browser, browser } from 'wxt/browser';
+import { describeFindings, type ScanFindings } from './batch';
+import { datamolinoPageUrl } from './datamolino/urls';
 import { describeState, type FolderHealth, type HealthMap } from './health/model';
-import { preferencesItem } from './storage';
+import { t, tn } from './i18n';
+import { batchItem, preferencesItem } from './storage';
 
 /**
  * A red round "!" (48×48 PNG in public/): Chrome needs an icon for a basic notification. A file rather than a data:
@@ -14,6 +18,8 @@ const ICON_PATH = '/notification-icon.png';
 
 /** The notification's id names the folder page that a click opens. */
 const ID_PREFIX = 'expired:';
+/** The daily check's summary: a click opens the popup's folder list. */
+const SUMMARY_PREFIX = 'watching:';
 
 export const NOTIFICATION_PERMISSION: Browser.permissions.Permissions = { permissions: ['notifications'] };
 
@@ -37,15 +43,15 @@ export function notificationFor(folders: FolderHealth[], now: Date): { title: st
   if (folders.length === 1) {
     const f = folders[0]!;
     return {
-      title: `${f.name}: connection expired`,
-      message: `${capitalise(describeState(f, now))}. Exports from this folder will fail until it is fixed. Click to open the folder.`,
+      title: t('notifyExpired.oneTitle', { folder: f.name }),
+      message: t('notifyExpired.oneMessage', { state: capitalise(describeState(f, now)) }),
     };
   }
   const names = folders.slice(0, 4).map((f) => f.name);
-  const more = folders.length > 4 ? ` and ${folders.length - 4} more` : '';
+  const more = folders.length > 4 ? ` ${t('notifyExpired.andMore', { count: folders.length - 4 })}` : '';
   return {
-    title: `${folders.length} folders’ connections expired`,
-    message: `${names.join(', ')}${more}. Open Connection Doctor to fix them.`,
+    title: tn('notifyExpired.manyTitle', folders.length),
+    message: t('notifyExpired.manyMessage', { folders: names.join(', ') + more }),
   };
 }
 
@@ -55,6 +61,9 @@ export async function notifyNewlyExpired(before: HealthMap, after: HealthMap): P
   const folders = newlyExpired(before, after);
   if (folders.length === 0) return;
   if (!(await preferencesItem.getValue()).notifications) return;
+  // The daily check is reading the folders: its summary names every problem it found, once, at the end.
+  const batch = await batchItem.getValue();
+  if (batch?.scheduled && batch.status === 'running') return;
   if (!(await browser.permissions.contains(NOTIFICATION_PERMISSION))) return;
   const { title, message } = notificationFor(folders, new Date());
   await browser.notifications.create(`${ID_PREFIX}${folders[0]!.url}`, {
@@ -65,11 +74,39 @@ export async function notifyNewlyExpired(before: HealthMap, after: HealthMap): P
   });
 }
 
-/** A click opens the (first) folder. The API exists only once the permission is granted. */
+/** The daily check's summary, when the permission is granted; says whether it was shown. */
+export async function notifyScanFindings(found: ScanFindings): Promise<boolean> {
+  if (!(await browser.permissions.contains(NOTIFICATION_PERMISSION))) return false;
+  const { title, message } = describeFindings(found);
+  await browser.notifications.create(`${SUMMARY_PREFIX}${found.startedAt}`, {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL(ICON_PATH),
+    title,
+    message: t('notifyExpired.summaryMessage', { message }),
+  });
+  return true;
+}
+
+/** The popup's folder list: the toolbar popup where the browser opens it for us, else the same page in a tab. */
+async function openFolderList() {
+  try {
+    await browser.action.openPopup();
+  } catch {
+    await browser.tabs.create({ url: browser.runtime.getURL('/popup.html') });
+  }
+}
+
+/** A click opens the (first) folder, or the folder list. The API exists only once the permission is granted. */
 function onClicked(id: string) {
+  if (id.startsWith(SUMMARY_PREFIX)) {
+    void openFolderList().catch(() => undefined);
+    void browser.notifications.clear(id);
+    return;
+  }
   if (!id.startsWith(ID_PREFIX)) return;
-  const url = id.slice(ID_PREFIX.length);
-  if (/^https?:\/\//.test(url)) void browser.tabs.create({ url });
+  // Only a Datamolino folder page opens (the id names a URL that came from a page).
+  const url = datamolinoPageUrl(id.slice(ID_PREFIX.length));
+  if (url) void browser.tabs.create({ url });
   void browser.notifications.clear(id);
 }
 

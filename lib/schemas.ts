@@ -1,10 +1,11 @@
 /**
  * The zod schemas of the domain's words (lib/model.ts), and the bounded strings every message and stored value is
- * made of. zod speaks English here: its own locale words every refusal ("Too big: expected string to have <=64
- * characters"), and never tries eval (the extension's pages forbid it).
+ * made of. zod's refusals ("Too big: expected at most 64 characters") are worded from the extension's messages
+ * (lib/i18n.ts) rather than zod's English locale (0.9 KB gzip of the background's 48 KiB budget), and zod never tries
+ * eval (the extension's pages forbid it).
  */
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
+import { t } from './i18n';
 import {
   APPROVAL_STATUSES,
   BATCH_ITEM_STATES,
@@ -20,10 +21,30 @@ import {
   PROVIDERS,
 } from './model';
 
-z.config(en());
-// Extension pages forbid eval (script-src 'self'): zod's compiled fast path would only try `new Function` and fail
-// (a CSP violation report) on the first object it checks.
-z.config({ jitless: true });
+const typeOf = (input: unknown) => (input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input);
+const quoted = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join('|');
+
+z.config({
+  // Extension pages forbid eval (script-src 'self'): zod's compiled fast path would only try `new Function` and fail
+  // (a CSP violation report) on the first object it checks.
+  jitless: true,
+  localeError: (issue) => {
+    switch (issue.code) {
+      case 'invalid_type':
+        return t('schema.invalidType', { expected: issue.expected, received: typeOf(issue.input) });
+      case 'too_big':
+        return t(issue.origin === 'string' ? 'schema.tooLong' : 'schema.tooBig', { maximum: String(issue.maximum) });
+      case 'too_small':
+        return t(issue.origin === 'string' ? 'schema.tooShort' : 'schema.tooSmall', { minimum: String(issue.minimum) });
+      case 'invalid_value':
+        return t('schema.invalidOption', { values: quoted(issue.values) });
+      case 'unrecognized_keys':
+        return t('schema.unknownKeys', { keys: issue.keys.join(', ') });
+      default:
+        return t('schema.invalid');
+    }
+  },
+});
 
 export const ProviderIdSchema = z.enum(PROVIDERS);
 export const ProviderNameSchema = z.enum(PROVIDER_NAMES);

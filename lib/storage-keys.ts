@@ -4,6 +4,6 @@
  */
 export const FIRST_SCREEN_KEYS = {
   digest: 'local:healthDigest',
-  flows: 'local:flows',
-  batch: 'local:batch',
+  flows: 'session:flows',
+  batch: 'session:batch',
 } as const;

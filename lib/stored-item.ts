@@ -12,11 +12,11 @@
  * build (a downgrade loses data), and checks nothing.
  */
 
-import { browser } from 'wxt/browser';
 import type * as z from 'zod/mini';
 import { describeZodError } from './schemas';
+import { areaDriver, type StorageArea } from './storage-areas';
 
-export type StorageArea = 'local' | 'session';
+export type { StorageArea };
 export type StorageKey = `${StorageArea}:${string}`;
 
 /** migrations[n] turns a version n − 1 value into a version n value. */
@@ -28,6 +28,8 @@ export interface StoredItemOptions<T> {
   /** The current version of the value's shape (1 unless a migration was added). */
   version?: number;
   migrations?: Migrations;
+  /** Where an earlier build kept this item: moveLegacy() brings it here, once (lib/background/index.ts). */
+  movedFrom?: StorageKey;
 }
 
 export interface StoredItem<T> {
@@ -35,14 +37,21 @@ export interface StoredItem<T> {
   readonly fallback: T;
   readonly version: number;
   readonly schema: z.ZodMiniType<T>;
+  readonly movedFrom?: StorageKey;
   /** The stored value checked against the schema; the fallback when absent, unreadable or from a newer build. */
   getValue(): Promise<T>;
   setValue(value: T): Promise<void>;
   removeValue(): Promise<void>;
   /** Checks a value read elsewhere (a batch read of several items); the fallback when it does not fit. */
   check(value: unknown): T;
-  /** Calls back with the new and old value (checked) whenever another write lands; returns unwatch. */
-  watch(callback: (value: T, old: T) => void): () => void;
+  /** Calls back with the new value (checked) whenever a write lands; returns unwatch. */
+  watch(callback: (value: T) => void): () => void;
+  /**
+   * Moves the value an earlier build kept under `movedFrom` here (when there is none here yet), and removes the old
+   * one. Run once, by the background, before anything reads the item: after that the old key is never read again,
+   * so a content script that writes it (where it could) changes nothing.
+   */
+  moveLegacy(): Promise<void>;
 }
 
 const metaKey = (key: string) => `${key}$`;
@@ -62,13 +71,14 @@ export function migrateValue(value: unknown, from: number, version: number, migr
 /** The storage key's name within its area ("local:health" → "health"). */
 export const nameOf = (key: StorageKey) => key.slice(key.indexOf(':') + 1);
 
+const areaOf = (key: StorageKey) => key.slice(0, key.indexOf(':')) as StorageArea;
+
 export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): StoredItem<T> {
-  const area = key.slice(0, key.indexOf(':')) as StorageArea;
   const name = nameOf(key);
   const { schema, fallback } = options;
   const version = options.version ?? 1;
   const migrations = options.migrations ?? {};
-  const store = () => browser.storage[area];
+  const store = () => areaDriver(areaOf(key));
   let ready: Promise<void> | undefined;
   let newer = false;
 
@@ -90,9 +100,9 @@ export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): S
    */
   const migrate = () =>
     (ready ??= (async () => {
-      const from = ((await store().get(metaKey(name)))[metaKey(name)] as { v?: number } | undefined)?.v ?? 1;
+      const from = ((await store().get([metaKey(name)]))[metaKey(name)] as { v?: number } | undefined)?.v ?? 1;
       if (from === version) return;
-      const value = (await store().get(name))[name];
+      const value = (await store().get([name]))[name];
       if (value == null) return;
       if (from > version) {
         newer = true;
@@ -108,8 +118,9 @@ export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): S
       }
     })());
 
-  return {
+  const item: StoredItem<T> = {
     key,
+    movedFrom: options.movedFrom,
     fallback,
     version,
     schema,
@@ -117,7 +128,7 @@ export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): S
     async getValue() {
       await migrate();
       if (newer) return fresh();
-      return check((await store().get(name))[name]);
+      return check((await store().get([name]))[name]);
     },
     async setValue(value) {
       await migrate();
@@ -128,13 +139,27 @@ export function defineItem<T>(key: StorageKey, options: StoredItemOptions<T>): S
       await store().remove([name, metaKey(name)]);
     },
     watch(callback) {
-      const listener = (changes: Record<string, { newValue?: unknown; oldValue?: unknown }>, changedArea: string) => {
+      return store().watch((changes) => {
         const change = changes[name];
-        if (changedArea !== area || !change) return;
-        callback(check(change.newValue), check(change.oldValue));
-      };
-      browser.storage.onChanged.addListener(listener);
-      return () => browser.storage.onChanged.removeListener(listener);
+        if (!change) return;
+        // Areas that say only which names changed: read the value.
+        if ('newValue' in change) callback(check(change.newValue));
+        else void item.getValue().then(callback);
+      });
+    },
+    async moveLegacy() {
+      const from = options.movedFrom;
+      if (!from) return;
+      const old = areaDriver(areaOf(from));
+      const oldName = nameOf(from);
+      const stored = await old.get([oldName, metaKey(oldName)]);
+      if (stored[oldName] != null && (await store().get([name]))[name] == null)
+        await store().set({
+          [name]: stored[oldName],
+          ...(stored[metaKey(oldName)] ? { [metaKey(name)]: stored[metaKey(oldName)] } : {}),
+        });
+      await old.remove([oldName, metaKey(oldName)]);
     },
   };
+  return item;
 }

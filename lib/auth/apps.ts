@@ -4,6 +4,7 @@
  * build may carry: either the user's own app (id and secret from the options page, kept in local storage) or a
  * token-exchange endpoint that adds the secret (token-exchange/).
  */
+import { t } from '../i18n';
 import { PROVIDER_LABEL, type ProviderAppMode, type ProviderId } from '../model';
 import { type ProviderAppSettings, providerAppsItem } from '../storage';
 
@@ -52,21 +53,20 @@ export function resolveApp(
     const clientId = settings.xero.clientId.trim() || builtIn.clientIds.xero;
     return clientId
       ? { app: { mode: 'public-pkce', clientId } }
-      : { missing: 'Enter your Xero app’s client id in the options.', mode: 'public-pkce' };
+      : { missing: t('authApps.xeroClientId'), mode: 'public-pkce' };
   }
   const own = settings[provider];
   const clientId = own.clientId.trim() || builtIn.clientIds[provider];
-  const label = PROVIDER_LABEL[provider];
+  const words = { provider: PROVIDER_LABEL[provider] };
   if (own.mode === 'own-credentials') {
     const clientSecret = own.clientSecret.trim();
-    if (!own.clientId.trim() || !clientSecret)
-      return { missing: `Enter your ${label} app’s client id and secret in the options.`, mode: own.mode };
+    if (!own.clientId.trim() || !clientSecret) return { missing: t('authApps.ownCredentials', words), mode: own.mode };
     return { app: { mode: 'own-credentials', clientId: own.clientId.trim(), clientSecret } };
   }
   const exchangeUrl = own.exchangeUrl.trim() || builtIn.exchangeUrl;
   if (!clientId || !exchangeUrlAllowed(exchangeUrl))
     return {
-      missing: `Enter the ${label} client id and token-exchange address in the options (or your own app’s id and secret).`,
+      missing: t('authApps.exchange', words),
       mode: own.mode,
     };
   return { app: { mode: 'exchange-endpoint', clientId, exchangeUrl } };

@@ -4,6 +4,7 @@
  * (identity.launchWebAuthFlow) and keeps the tokens (vault.ts).
  */
 import * as oauth from 'oauth4webapi';
+import { t } from '../i18n';
 import { PROVIDER_LABEL, type ProviderId } from '../model';
 import { providerEndpoints, providerScopes, toSandboxUrl } from '../providers/endpoints';
 import { classifyNetworkError, classifyProviderError, type ProviderError } from '../providers/errors';
@@ -278,9 +279,11 @@ function consentError(provider: ProviderId, error: unknown): ProviderCallError {
       {
         kind: 'unknown',
         message:
-          error.error === 'access_denied'
-            ? `${name} did not give access${error.error_description ? `: ${why}` : ' (consent was declined)'}.`
-            : `${name} refused the sign-in: ${why}.`,
+          error.error !== 'access_denied'
+            ? t('authSignIn.refused', { provider: name, why })
+            : error.error_description
+              ? t('authSignIn.declinedBecause', { provider: name, why })
+              : t('authSignIn.declined', { provider: name }),
         detail: error.error,
       },
       error.error,
@@ -288,7 +291,7 @@ function consentError(provider: ProviderId, error: unknown): ProviderCallError {
   }
   return new ProviderCallError({
     kind: 'unknown',
-    message: `The answer from ${name}'s sign-in page did not match this sign-in (wrong state). Try connecting again.`,
+    message: t('authSignIn.wrongState', { provider: name }),
     detail: error instanceof Error ? error.message : String(error),
   });
 }

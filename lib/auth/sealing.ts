@@ -3,6 +3,7 @@
  * hold a CryptoKey object (chrome.storage can only hold JSON), so the stored tokens are useless without this
  * browser profile's key, and nothing in the extension can read the key's bytes.
  */
+import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 
 export interface Sealed {
   /** base64 of the 12-byte nonce. */
@@ -69,41 +70,19 @@ export async function unseal(key: CryptoKey, sealed: Sealed, context: string): P
   }
 }
 
-const DB_NAME = 'connection-doctor-keys';
-const STORE = 'keys';
 const KEY_NAME = 'refresh-token-sealing';
+let keys: UseStore | undefined;
+/** The database earlier builds created for the key; idb-keyval opens it as it is. */
+const keyDb = () => (keys ??= createStore('connection-doctor-keys', 'keys'));
 
 /** The key in IndexedDB (service worker and extension pages share it; only the background uses it). */
 export const indexedDbKeyStore: KeyStore = {
   async load() {
-    const db = await openDb();
-    try {
-      const value = await request<unknown>(db.transaction(STORE).objectStore(STORE).get(KEY_NAME));
-      return value instanceof CryptoKey ? value : undefined;
-    } finally {
-      db.close();
-    }
+    const value = await get<unknown>(KEY_NAME, keyDb());
+    return value instanceof CryptoKey ? value : undefined;
   },
-  async save(key) {
-    const db = await openDb();
-    try {
-      const tx = db.transaction(STORE, 'readwrite');
-      tx.objectStore(STORE).put(key, KEY_NAME);
-      await done(tx);
-    } finally {
-      db.close();
-    }
-  },
-  async clear() {
-    const db = await openDb();
-    try {
-      const tx = db.transaction(STORE, 'readwrite');
-      tx.objectStore(STORE).delete(KEY_NAME);
-      await done(tx);
-    } finally {
-      db.close();
-    }
-  },
+  save: (key) => set(KEY_NAME, key, keyDb()),
+  clear: () => del(KEY_NAME, keyDb()),
 };
 
 /** For tests and for browsers without IndexedDB in the background: the key lives as long as the worker. */
@@ -118,27 +97,6 @@ export function memoryKeyStore(): KeyStore {
       key = undefined;
     },
   };
-}
-
-function openDb(): Promise<IDBDatabase> {
-  const open = indexedDB.open(DB_NAME, 1);
-  open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-  return request(open);
-}
-
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
-  });
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -4,6 +4,7 @@
  * kept in local storage. Refreshes of one grant run one at a time, also across service-worker restarts, and the
  * rotated refresh token is stored before the new access token is handed out.
  */
+import { t } from '../i18n';
 import { PROVIDER_LABEL, type ProviderId } from '../model';
 import { providerAccessTokenItems, providerRefreshLeaseItems, providerRefreshTokenItems } from '../storage';
 import { ProviderCallError, type TokenSet } from './oauth';
@@ -126,8 +127,7 @@ async function refreshOnce(provider: ProviderId, grantId: string, options: Refre
   await leaseItem.setValue({ grantId, owner: WORKER_INSTANCE, since: now() });
   try {
     const refreshToken = await readRefreshToken(provider, grantId, options.keyStore);
-    if (!refreshToken)
-      throw new ReconnectNeededError('The saved sign-in for this connection is missing or unreadable: connect again.');
+    if (!refreshToken) throw new ReconnectNeededError(t('authSignIn.savedSignInMissing'));
     let tokens: TokenSet;
     try {
       tokens = await options.refresh(refreshToken);
@@ -138,9 +138,9 @@ async function refreshOnce(provider: ProviderId, grantId: string, options: Refre
       )
         throw new ReconnectNeededError(
           // Only Xero lets a lost refresh be retried with the old token; elsewhere the cut-off one may have spent it.
-          resumedAfterInterruption && provider !== 'xero'
-            ? `${PROVIDER_LABEL[provider]} no longer accepts this connection’s sign-in (a refresh was cut off when the browser stopped the extension): connect again.`
-            : `${PROVIDER_LABEL[provider]} no longer accepts this connection’s sign-in (it was revoked, ran out or was used elsewhere): connect again.`,
+          t(resumedAfterInterruption && provider !== 'xero' ? 'authSignIn.refreshCutOff' : 'authSignIn.revoked', {
+            provider: PROVIDER_LABEL[provider],
+          }),
           error.problem.detail,
         );
       throw error;

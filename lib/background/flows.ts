@@ -4,18 +4,22 @@
  * may stop between any two events. Run inside the serial queue (lib/background/queue.ts).
  */
 import { type Browser, browser } from 'wxt/browser';
-import type { PageAction, PageSnapshot } from '../datamolino/snapshot';
-import { advance, cancel, finish, newFlow } from '../fix/engine';
+import type { PageSnapshot } from '../datamolino/snapshot';
+import { datamolinoPageUrl, folderIdFromUrl } from '../datamolino/urls';
+import { changedAnything } from '../fix/changes';
+import { advance, cancel, finish } from '../fix/engine';
 import type { Flow } from '../fix/flow';
-import { manualSteps } from '../fix/step';
-import { folderKey } from '../health/model';
-import type { BackgroundMessages, BackgroundResponse, RequestOf } from '../messages';
+import { manualSteps, pausedMessage } from '../fix/step';
+import { exportSeen, folderKey, pageNotUnderstood } from '../health/model';
+import { t } from '../i18n';
+import type { BackgroundResponse } from '../messages';
 import { askTab, RefusedError } from '../messaging';
-import { type FlowKind, isActive, SHOW_FINISHED_MS } from '../model';
+import { type FlowKind, isActive, PROVIDER_LABEL, SHOW_FINISHED_MS } from '../model';
 import { flowsItem, healthItem, lastPageItem } from '../storage';
 import { recordAction } from './audit';
 import { knownXeroUser } from './connections';
-import { showFlowInTab, snapshotOf, stopTabLoading, tabForFolder } from './tabs';
+import { exportsSentIn, noteExportNotSent, noteExportSent } from './exports';
+import { showFlowInTab, snapshotOf, stopTabLoading } from './tabs';
 
 export const WATCH_ALARM = 'flow-watch';
 /** Consent at the provider is the user's to do; after this long the flow gives up. */
@@ -41,7 +45,7 @@ export async function flowForTab(tabId: number): Promise<Flow | undefined> {
   return recent[0];
 }
 
-async function saveFlow(flow: Flow) {
+export async function saveFlow(flow: Flow) {
   const flows = await flowsItem.getValue();
   const wasActive = flows[flow.id] ? isActive(flows[flow.id]!) : true;
   flows[flow.id] = flow;
@@ -69,21 +73,72 @@ async function saveFlow(flow: Flow) {
  */
 export async function step(input: Flow, page: PageSnapshot, tab?: Browser.tabs.Tab): Promise<Flow> {
   tab ??= await browser.tabs.get(input.tabId).catch(() => undefined);
-  const context = { loading: tab?.status === 'loading', xeroUser: await knownXeroUser() };
-  let { flow, action, stopLoading } = advance(input, page, Date.now(), context);
+  const context = {
+    loading: tab?.status === 'loading',
+    xeroUser: await knownXeroUser(input.origin, input.folderId),
+    exportsSent: await exportsSentIn(input.origin, input.folderId),
+  };
+  let { flow, action, stopLoading, target } = advance(input, page, Date.now(), context);
   await saveFlow(flow);
-  if (stopLoading) await stopTabLoading(flow.tabId);
+  if (exportedNow(input, flow))
+    await healthItem.setValue(exportSeen(await healthItem.getValue(), flow.origin, flow.folderId, new Date()));
+  if (flow.status === 'done' && input.status !== 'done' && flow.ctx.connectAs && flow.ctx.sent.includes('connect-as'))
+    await rememberConnectedAs(flow, flow.ctx.connectAs);
+  // A flow that gives up while its tab still loads (a Datamolino that hangs) stops the tab, so it shows the ending.
+  if (stopLoading || (!isActive(flow) && isActive(input) && tab?.status === 'loading'))
+    await stopTabLoading(flow.tabId);
+  if (action?.op === 'navigate' && !mayOpen(flow, action.url)) {
+    flow = finish(structuredClone(flow), 'failed', {
+      ok: false,
+      title: t('bgFlows.outsideTitle'),
+      detail: t('bgFlows.outsideDetail', {
+        url: action.url.slice(0, 120),
+        folder: flow.folderName,
+        origin: flow.origin,
+      }),
+      next: [],
+      manualSteps: manualSteps(flow),
+    });
+    await saveFlow(flow);
+    action = undefined;
+  }
+  // Remembered before it is sent: a worker stopped right after still knows this document's export is on its way.
+  if (action?.op === 'export' && target?.documentId) await noteExportSent(flow, target.documentId);
   if (action) {
-    const result = await sendAction(flow, action);
+    const result = await askTab(flow.tabId, 'runAction', { flowId: flow.id, action, target }).catch(() => undefined);
     await recordAction(flow, action, result ? (result.ok ? 'done' : `refused: ${result.error}`) : 'sent');
     // A refusal from a newer page load than the one the action was chosen for is not final: that page's own
     // report decides what comes next.
     const stale = result?.loadId !== undefined && result.loadId !== flow.pending?.loadId;
+    // The page said it did not do it (another page shown, or the control missing): the action is not counted as sent.
     if (result && !result.ok && !stale) {
+      flow = unsent(flow);
+      if (action.op === 'export' && target?.documentId) await noteExportNotSent(flow, target.documentId);
+    }
+    if (result?.elsewhere && !stale) {
+      // The page had moved on to another folder or document: nothing was done; the flow waits for the right page.
+      flow = structuredClone(flow);
+      flow.status = 'waiting';
+      flow.waitingFor = 'page';
+      flow.pending = undefined;
+      flow.message = pausedMessage(flow, { documentId: target?.documentId });
+      await saveFlow(flow);
+    } else if (result && !result.ok && !stale) {
+      // The Folder Menu (or a control in it) was not as Connection Doctor knows it: the folder's row says so.
+      if (action.op === 'menu' || action.op === 'inspect-menu')
+        await healthItem.setValue(
+          pageNotUnderstood(
+            await healthItem.getValue(),
+            flow.origin,
+            flow.folderId,
+            result.error ?? t('bgFlows.menuDidNotDo'),
+            new Date(),
+          ),
+        );
       flow = finish(structuredClone(flow), 'failed', {
         ok: false,
-        title: 'Stopped before changing anything',
-        detail: `${result.error} The page may differ from what Connection Doctor knows; follow the steps below.`,
+        title: t(changedAnything(flow) ? 'bgFlows.refusedTitle' : 'bgFlows.stoppedBeforeTitle'),
+        detail: t('bgFlows.refusedDetail', { error: String(result.error) }),
         next: [],
         manualSteps: manualSteps(flow),
       });
@@ -99,85 +154,116 @@ export async function step(input: Flow, page: PageSnapshot, tab?: Browser.tabs.T
   return flow;
 }
 
-/** The page's answer; undefined when the page unloaded while answering (the action navigated). */
-async function sendAction(flow: Flow, action: PageAction) {
-  return askTab(flow.tabId, 'runAction', { flowId: flow.id, action }).catch(() => undefined);
+/** FreeAgent: the next reconnect of this folder pre-selects how it was connected this time. */
+async function rememberConnectedAs(flow: Flow, as: 'practice' | 'company') {
+  const health = await healthItem.getValue();
+  const folder = health[folderKey(flow.origin, flow.folderId)];
+  if (!folder || folder.connectedAs === as) return;
+  health[folder.key] = { ...folder, connectedAs: as };
+  await healthItem.setValue(health);
+}
+
+/** The flow as if its last action had not been sent (the page refused it): endings count only what was done. */
+function unsent(flow: Flow): Flow {
+  const next = structuredClone(flow);
+  const key = next.pending?.key;
+  const at = key === undefined ? -1 : next.ctx.sent.lastIndexOf(key);
+  if (at >= 0) next.ctx.sent.splice(at, 1);
+  if (key?.startsWith('export:')) {
+    const documentId = key.slice('export:'.length);
+    delete next.ctx.exportClicked[documentId];
+    delete next.ctx.exportSentAt[documentId];
+  }
+  return next;
+}
+
+/** This step saw an export of the flow go through (a retried document, the draft-status test's bill). */
+function exportedNow(before: Flow, after: Flow): boolean {
+  const exported = (f: Flow) => Object.values(f.ctx.retried).filter((r) => r === 'exported').length;
+  return (
+    exported(after) > exported(before) ||
+    (after.ctx.draftResult === 'exported' && before.ctx.draftResult !== 'exported')
+  );
+}
+
+/** A flow opens only pages of its own folder (or, after a reconnect, of the folders sharing its connection). */
+function mayOpen(flow: Flow, address: string): boolean {
+  const url = datamolinoPageUrl(address);
+  if (!url || new URL(url).origin !== flow.origin) return false;
+  const folderId = folderIdFromUrl(url);
+  return folderId === flow.folderId || flow.ctx.siblings.some((s) => s.folderId === folderId);
 }
 
 /** A page report from a tab: the flow running there takes its next step. */
 export async function pageReported(tabId: number, page: PageSnapshot): Promise<BackgroundResponse<'pageSeen'>> {
   const flow = await flowForTab(tabId);
   if (flow && isActive(flow)) return { flow: await step(flow, page) };
+  if (flow && bannerCameBack(flow, page)) {
+    const reopened = reopen(flow);
+    await saveFlow(reopened);
+    return { flow: reopened };
+  }
   return { flow: flow ?? null };
 }
 
-type StartFix = RequestOf<BackgroundMessages, 'startFix'>;
-
 /**
- * Starts a flow for a folder: in the sender's tab (a page's Fix button), in a given tab ("fix all"), or in the
- * folder's tab, opened if needed (the popup). `preconfirmed`: the user confirmed the whole batch already.
+ * A fix that ended "fixed" while the folder's page, later, shows the expired banner again (a banner that came after
+ * the page looked settled): the ending was wrong, and is said again.
  */
-export async function startFix(req: StartFix, senderTab?: number, preconfirmed = false): Promise<{ flow: Flow }> {
-  const health = await healthItem.getValue();
-  const key = folderKey(req.origin, req.folderId);
-  const folder = health[key];
-  const flows = await flowsItem.getValue();
-  const running = Object.values(flows).find(
-    (f) => isActive(f) && (folderKey(f.origin, f.folderId) === key || f.tabId === senderTab),
+function bannerCameBack(flow: Flow, page: PageSnapshot): boolean {
+  return (
+    // Said fixed, or said the connection was fixed while some exports stayed refused: a late banner undoes both.
+    (flow.status === 'done' || flow.status === 'failed') &&
+    (flow.outcome?.ok === true || flow.ctx.refreshResult === 'ok') &&
+    (flow.kind === 'fix' || flow.kind === 'refresh' || flow.kind === 'reconnect') &&
+    page.kind === 'folder' &&
+    page.origin === flow.origin &&
+    page.folderId === flow.folderId &&
+    page.expired &&
+    Date.now() - Date.parse(flow.updatedAt) < REPEAT_ENDING_MS
   );
-  if (running) return { flow: running };
-  const page = senderTab !== undefined ? await snapshotOf(senderTab) : undefined;
-  const folderUrl = folder?.url ?? page?.folderUrl;
-  if (!folderUrl)
-    throw new RefusedError('Open the folder in Datamolino first, so Connection Doctor knows where it is.');
-  const tabId = senderTab ?? (await tabForFolder(folderUrl));
-  const ctx: Partial<Flow['ctx']> = {};
-  if (req.documentId && req.flow === 'draft-test') {
-    ctx.docId = req.documentId;
-    ctx.failedDocs = [req.documentId];
-    if (page?.kind === 'document' && page.document?.id === req.documentId) ctx.docUrls = { [req.documentId]: page.url };
-  }
-  if (req.flow === 'reconnect' && folder?.business && folder.account) {
-    ctx.siblings = Object.values(health)
-      .filter((f) => f.origin === req.origin && f.account === folder.account && f.folderId !== req.folderId)
-      .map((f) => ({ folderId: f.folderId, name: f.name, url: f.url }));
-  }
-  if (req.flow === 'reconnect' && folder?.provider === 'freeagent') ctx.connectAs = 'practice';
-  const flow = newFlow({
-    id: crypto.randomUUID(),
-    kind: req.flow,
-    origin: req.origin,
-    folderId: req.folderId,
-    folderName: folder?.name ?? page?.folderName ?? `Folder ${req.folderId}`,
-    folderUrl,
-    provider: folder?.provider !== 'unknown' && folder ? folder.provider : (page?.provider ?? 'unknown'),
-    tabId,
-    now: new Date(),
-    ctx,
-  });
-  // "Fix all" asks once for the whole batch: its reconnects need no second confirmation.
-  if (preconfirmed) flow.confirmed = true;
-  await saveFlow(flow);
-  // Started from the popup in a tab that shows the folder already: read it now rather than wait for its next report.
-  const current = page ?? (await snapshotOf(tabId));
-  return { flow: current ? await step(flow, current) : flow };
 }
 
-/** Starts a flow in the batch's tab ("fix all", confirmed once for the whole batch). */
-export function startFixInTab(req: Omit<StartFix, 'documentId'>, tabId: number): Promise<{ flow: Flow }> {
-  return startFix(req, tabId, true);
+function reopen(flow: Flow): Flow {
+  const provider = PROVIDER_LABEL[flow.provider];
+  const next = structuredClone(flow);
+  next.status = 'failed';
+  next.updatedAt = new Date().toISOString();
+  next.outcome = {
+    ok: false,
+    title: t('bgFlows.stillExpiredTitle', { provider }),
+    detail: `${t('bgFlows.stillExpiredDetail', { provider })} ${t(
+      flow.kind === 'reconnect' ? 'bgFlows.reconnectOnceMore' : 'bgFlows.reconnectIssuesNew',
+      { provider },
+    )}`,
+    next: ['reconnect'],
+  };
+  next.message = next.outcome.title;
+  return next;
 }
 
-export async function answerFlow(flowId: string, answer: 'confirm' | 'cancel'): Promise<{ flow: Flow }> {
+/** `fromTab`: the tab of the page that answered (a page answers only the flow in its own tab). */
+export async function answerFlow(
+  flowId: string,
+  answer: 'confirm' | 'cancel',
+  fromTab?: number,
+  connectAs?: 'practice' | 'company',
+): Promise<{ flow: Flow }> {
   const flow = (await flowsItem.getValue())[flowId];
-  if (!flow || !isActive(flow)) throw new RefusedError('That fix is no longer running.');
+  if (!flow || !isActive(flow)) throw new RefusedError(t('bgFlows.notRunning'));
+  if (fromTab !== undefined && flow.tabId !== fromTab) throw new RefusedError(t('bgFlows.otherTab'));
   if (answer === 'cancel') {
     const cancelled = cancel(flow, Date.now());
     await saveFlow(cancelled);
     await showFlowInTab(cancelled.tabId, cancelled);
     return { flow: cancelled };
   }
-  const confirmed = { ...flow, confirmed: true };
+  const confirmed: Flow = {
+    ...flow,
+    confirmed: true,
+    // FreeAgent's "Connect as": the user's choice in the confirmation.
+    ctx: connectAs && flow.provider === 'freeagent' ? { ...flow.ctx, connectAs } : flow.ctx,
+  };
   const page = await snapshotOf(flow.tabId);
   if (!page) {
     await saveFlow(confirmed);
@@ -186,9 +272,10 @@ export async function answerFlow(flowId: string, answer: 'confirm' | 'cancel'): 
   return { flow: await step(confirmed, page) };
 }
 
-export async function dismissFlow(flowId: string): Promise<null> {
+export async function dismissFlow(flowId: string, fromTab?: number): Promise<null> {
   const flows = await flowsItem.getValue();
   const flow = flows[flowId];
+  if (flow && fromTab !== undefined && flow.tabId !== fromTab) throw new RefusedError(t('bgFlows.otherTab'));
   if (flow && !isActive(flow)) {
     delete flows[flowId];
     await flowsItem.setValue(flows);
@@ -213,8 +300,8 @@ export async function watchFlows(): Promise<void> {
     if (flow.waitingFor === 'consent' && Date.now() - Date.parse(flow.updatedAt) > CONSENT_TIMEOUT_MS) {
       const gaveUp = finish(structuredClone(flow), 'failed', {
         ok: false,
-        title: 'Gave up waiting for approval',
-        detail: 'Approval at the provider did not complete. Run Reconnect again when you are ready.',
+        title: t('bgFlows.gaveUpTitle'),
+        detail: t('bgFlows.gaveUpDetail'),
         next: ['reconnect'],
       });
       await saveFlow(gaveUp);
@@ -230,8 +317,8 @@ async function endForClosedTab(flow: Flow) {
   await saveFlow(
     finish(structuredClone(flow), 'failed', {
       ok: false,
-      title: 'The tab was closed during the fix',
-      detail: 'Nothing more was done. Run the fix again: it reads the folder and continues from where it stands.',
+      title: t('bgFlows.tabClosedTitle'),
+      detail: t('bgFlows.tabClosedDetail'),
       next: [flow.kind as FlowKind],
     }),
   );

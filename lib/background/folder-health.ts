@@ -5,13 +5,16 @@
  */
 import { browser } from 'wxt/browser';
 import type { PageSnapshot } from '../datamolino/snapshot';
+import { withCheckedUrls } from '../datamolino/urls';
 import { badgeFor, mergeProviderBadge } from '../health/badge';
 import { digestOf } from '../health/digest';
 import { applyObservation, type HealthMap } from '../health/model';
 import { observationsFromPage } from '../health/observe';
 import { notifyNewlyExpired } from '../notify';
 import { healthDigestItem, healthItem, lastPageItem } from '../storage';
+import { recordDroppedLinks } from './audit';
 import { providerStatuses } from './connections';
+import { noteExportResult } from './exports';
 import { flowForTab, pageReported } from './flows';
 import { repeatsForgotten } from './forgotten';
 
@@ -47,9 +50,14 @@ export async function recordPage(page: PageSnapshot): Promise<void> {
  * A page's report: what it says about folder health is stored, and the flow running in its tab takes its next step.
  * After "reset all data", what a page loaded before it reports again is not news (a fix started since still runs).
  */
-export async function pageSeen(tabId: number, page: PageSnapshot, sentBeforeReset: boolean) {
+export async function pageSeen(tabId: number, report: PageSnapshot, sentBeforeReset: boolean) {
+  const { page, dropped } = withCheckedUrls(report);
+  await recordDroppedLinks(page, dropped);
   if (await repeatsForgotten(page, sentBeforeReset)) return { flow: (await flowForTab(tabId)) ?? null };
   await lastPageItem(tabId).setValue(page);
   await recordPage(page);
-  return pageReported(tabId, page);
+  const reply = await pageReported(tabId, page);
+  // After the flow has read this page: a result it shows closes the export's ledger entry.
+  await noteExportResult(page);
+  return reply;
 }

@@ -5,6 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { isDatamolinoUrl } from '../datamolino/urls';
+import { t } from '../i18n';
 import {
   BACKGROUND_MESSAGES,
   type BackgroundMessages,
@@ -53,25 +54,22 @@ const isMessageType = (type: unknown): type is keyof BackgroundMessages =>
 export function createRouter(handlers: Handlers) {
   return async function handleMessage(message: unknown, sender: Sender): Promise<Reply<unknown>> {
     const from = senderOf(sender);
-    if (!from)
-      return {
-        ok: false,
-        error: 'Refused: messages are accepted only from Connection Doctor’s own pages and scripts.',
-      };
+    if (!from) return { ok: false, error: t('bgRouter.notOurs') };
     if (typeof message !== 'object' || message === null || Array.isArray(message))
-      return { ok: false, error: 'Invalid message: expected an object.' };
+      return { ok: false, error: t('bgRouter.notAnObject') };
     const { type } = message as { type?: unknown };
-    if (!isMessageType(type)) return { ok: false, error: 'Invalid message: unknown type.' };
+    if (!isMessageType(type)) return { ok: false, error: t('bgRouter.unknownType') };
     const spec = BACKGROUND_MESSAGES[type];
-    if (!spec.from.includes(from.kind)) return { ok: false, error: `Refused: “${type}” is not for page scripts.` };
+    if (!spec.from.includes(from.kind)) return { ok: false, error: t('bgRouter.notForPages', { type }) };
     const parsed = spec.request.safeParse(message);
-    if (!parsed.success) return { ok: false, error: `Invalid message ${describeZodError(parsed.error)}` };
+    if (!parsed.success) return { ok: false, error: t('bgRouter.invalid', { why: describeZodError(parsed.error) }) };
     try {
       const handler = handlers[type] as (request: unknown, from: From) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data, from) };
     } catch (error) {
       if (error instanceof RefusedError) return { ok: false, error: error.message };
-      return { ok: false, error: `Something went wrong: ${error instanceof Error ? error.message : String(error)}` };
+      const why = error instanceof Error ? error.message : String(error);
+      return { ok: false, error: t('bgRouter.somethingWentWrong', { error: why }) };
     }
   };
 }

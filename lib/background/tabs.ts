@@ -1,8 +1,10 @@
 /** The background's dealings with tabs: messages to a tab's content script, and finding or opening a folder's tab. */
 import { browser } from 'wxt/browser';
 import type { PageSnapshot } from '../datamolino/snapshot';
+import { datamolinoPageUrl } from '../datamolino/urls';
 import type { Flow } from '../fix/flow';
-import { askTab } from '../messaging';
+import { t } from '../i18n';
+import { askTab, RefusedError } from '../messaging';
 import { lastPageItem } from '../storage';
 
 /** What the tab's page shows now; else what it last reported (loading, or not a Datamolino page). */
@@ -32,8 +34,13 @@ export const tabExists = (tabId: number | undefined): Promise<boolean> =>
         () => false,
       );
 
-/** The tab already showing this folder page (its address without query or fragment), brought to the front; else a new one. */
-export async function tabForFolder(url: string): Promise<number> {
+/**
+ * The tab already showing this folder page (its address without query or fragment), brought to the front; else a new
+ * one. Only a Datamolino folder or document address is opened (the URL came from a page).
+ */
+export async function tabForFolder(address: string): Promise<number> {
+  const url = datamolinoPageUrl(address);
+  if (!url) throw new RefusedError(t('bgPages.notDatamolino'));
   const tabs = await browser.tabs.query({});
   const existing = tabs.find((t) => t.url && t.id !== undefined && t.url.split(/[?#]/)[0] === url);
   if (existing?.id !== undefined) {

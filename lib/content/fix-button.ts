@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../datamolino/findings';
 import { PROVIDER_LABEL } from '../model';
+import { say } from './words';
 
 export const FIX_TAG = 'connection-doctor-fix';
 
@@ -19,13 +20,10 @@ button:disabled { opacity: .6; cursor: progress; }
 `;
 
 export function describeFinding(f: Pick<Finding, 'problem' | 'provider'>): { line: string; button: string } {
-  const p = f.provider === 'unknown' ? 'accounting' : PROVIDER_LABEL[f.provider];
+  const provider = f.provider === 'unknown' ? say('pageFix.anyProvider') : PROVIDER_LABEL[f.provider];
   return f.problem === 'expired'
-    ? { line: `Connection Doctor: the ${p} connection of this folder has expired.`, button: `Fix ${p} connection` }
-    : {
-        line: `Connection Doctor: ${p} refused this export. A refresh usually fixes it; if it keeps coming back, the test explains why.`,
-        button: `Fix ${p} export error`,
-      };
+    ? { line: say('pageFix.expired', { provider }), button: say('pageFix.fixConnection', { provider }) }
+    : { line: say('pageFix.refused', { provider }), button: say('pageFix.fixExportError', { provider }) };
 }
 
 export interface FixAction {

@@ -7,18 +7,17 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { findProblems, findProblemsIn, keywordTest, stillShowing } from '../datamolino/detect';
 import type { Finding } from '../datamolino/findings';
-import { PAGE_ACTION_OPS } from '../datamolino/page-action-ops';
-import { prepareAction } from '../datamolino/page-actions';
 import { readPage } from '../datamolino/read-page';
 import type { Flow } from '../fix/flow';
-import type { ContentRequest } from '../messages';
+import { manualSteps } from '../fix/step';
 import { answerInPage, ask } from '../messaging';
 import { type FlowKind, isActive } from '../model';
 import { createFixElement, FIX_TAG } from './fix-button';
-import { FlowPanel, PANEL_TAG } from './flow-panel';
+import { LazyPanel, loadFlowUi, PANEL_TAG } from './flow-ui';
+import { isTarget, navigationType, refusalOf } from './page-checks';
+import { Settle } from './settle';
+import { say } from './words';
 
-/** After a load, the page's own scripts fill in status (banners, sync line) within about this long. */
-const SETTLE_MS = 1500;
 /** While a flow runs, page changes are reported at most this often. */
 const FLOW_REPORT_MS = 150;
 
@@ -27,58 +26,78 @@ const TEXT_NODE = 3;
 /** Longer than any message with its surroundings: a parent with more text is not reread on each change. */
 const LONG_PARENT_CHARS = 2000;
 
-/**
- * What the background asks of this page is checked against the protocol before it is acted on: the message types are
- * those the handlers below answer (lib/messaging.ts refuses any other); an action's op must be one this script
- * knows; a flow must look like one. (The background checks its own side with zod; this script carries none.)
- */
-function refusalOf(request: ContentRequest): string | undefined {
-  if (request.type === 'runAction') {
-    const op = (request.action as { op?: unknown } | undefined)?.op;
-    if (typeof request.flowId !== 'string' || !(PAGE_ACTION_OPS as readonly unknown[]).includes(op))
-      return 'Unknown page action.';
-  }
-  if (request.type === 'flowChanged' && request.flow !== null) {
-    const flow = request.flow as Partial<Flow> | undefined;
-    if (typeof flow?.id !== 'string' || !Array.isArray(flow.steps) || typeof flow.status !== 'string')
-      return 'Not a flow.';
-  }
-  return undefined;
-}
-
 export function startPageWatch(ctx: ContentScriptContext) {
   const loadId = crypto.randomUUID();
   const shown = new Map<Element, { finding: Finding; host: HTMLElement }>();
   const ours = new WeakSet<Element>();
   let flow: Flow | undefined;
-  let settled = false;
+  const navigation = navigationType();
+  const settle = new Settle(() => {
+    report();
+    sayLanguage();
+  });
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
   let reportQueued = false;
-  const panel = new FlowPanel({
-    answer: (flowId, answer) => send(ask('answerFlow', { flowId, answer })),
+  const panel = new LazyPanel({
+    answer: (flowId, answer, connectAs) =>
+      send(ask('answerFlow', { flowId, answer, ...(connectAs ? { connectAs } : {}) }), say('pageNotices.answerFailed')),
     start: (kind) => startFix(kind),
     close: (flowId) => {
+      flow = undefined;
       panel.remove();
       send(ask('dismissFlow', { flowId }));
+    },
+    copyReport: async () => {
+      try {
+        const report = await ask('pageReport', {});
+        await navigator.clipboard.writeText(report);
+        return say('pageNotices.reportCopied');
+      } catch (error) {
+        return say('pageNotices.reportNotCopied', { error: (error as Error).message });
+      }
     },
   });
 
   const options = () => ({ url: location.href });
 
-  /** The background's answer: a flow in it is shown; a refusal is logged. */
-  function send(reply: Promise<{ flow: Flow | null } | null>): void {
+  /**
+   * The background's answer: a flow in it is shown. A refusal of something the user asked for (a click) is said in
+   * the panel; other refusals are logged (also when the extension was updated or reloaded: this page's script is
+   * orphaned, and ctx.onInvalidated cleans up).
+   */
+  function send(reply: Promise<{ flow: Flow | null } | null>, asked?: string): void {
     reply.then(
       (value) => value && showFlow(value.flow),
-      // Also when the extension was updated or reloaded: this page's script is orphaned; ctx.onInvalidated cleans up.
-      (error: Error) => console.warn('Connection Doctor:', error.message),
+      (error: Error) => {
+        if (!asked) return console.warn('Connection Doctor:', error.message);
+        panel.notice({
+          title: asked,
+          detail: say(ctx.isInvalid ? 'pageNotices.nothingClickedUpdated' : 'pageNotices.nothingClicked', {
+            error: error.message,
+          }),
+        });
+      },
     );
   }
 
   function startFix(kind: FlowKind, finding?: Finding) {
     const page = snapshot();
-    if (!page.folderId) return;
+    if (!page.folderId) {
+      // The page's address names no folder: a fix would not know where it is, so it says so instead.
+      panel.notice({
+        title: say('pageNotices.noFolder'),
+        detail: say('pageNotices.noFolderDetail'),
+        manualSteps: manualSteps({
+          provider: finding?.provider ?? page.provider,
+          folderName: page.folderName ?? say('pageNotices.theFolder'),
+        }),
+        report: true,
+      });
+      return;
+    }
     send(
       ask('startFix', { origin: page.origin, folderId: page.folderId, flow: kind, documentId: finding?.documentId }),
+      say('pageNotices.startFailed'),
     );
   }
 
@@ -89,7 +108,7 @@ export function startPageWatch(ctx: ContentScriptContext) {
     // A Xero export refused with Forbidden access can also be tested right away: Draft or not?
     const more =
       finding.problem === 'forbidden' && finding.provider === 'xero' && finding.documentId
-        ? [{ label: 'Run draft-status test', run: () => startFix('draft-test', finding) }]
+        ? [{ label: say('pageFix.draftTest'), run: () => startFix('draft-test', finding) }]
         : [];
     const host = createFixElement(finding, () => startFix('fix', finding), more);
     finding.anchor.after(host);
@@ -114,14 +133,30 @@ export function startPageWatch(ctx: ContentScriptContext) {
     return changed;
   }
 
-  const snapshot = () =>
-    readPage(
+  const snapshot = () => {
+    const page = readPage(
       document,
       location.href,
       [...shown.values()].map((s) => s.finding),
       loadId,
-      settled,
+      settle.settled,
     );
+    return navigation ? { ...page, navigation } : page;
+  };
+
+  /**
+   * A Datamolino page in a language Connection Doctor has no verified texts for: said once, in the page (the popup
+   * says it on the folder's row), instead of silently finding nothing.
+   */
+  function sayLanguage() {
+    if (flow) return;
+    const reason = snapshot().unrecognised;
+    if (!reason?.startsWith('language:')) return;
+    panel.notice({
+      title: say('pageNotices.englishOnly'),
+      detail: say('pageNotices.englishOnlyDetail'),
+    });
+  }
 
   function report() {
     reportQueued = false;
@@ -137,8 +172,10 @@ export function startPageWatch(ctx: ContentScriptContext) {
   }
 
   function showFlow(next: Flow | null) {
+    // No flow: a panel that showed one goes; a notice (a page it cannot read, another language) stays until closed.
+    const hadFlow = flow !== undefined;
     flow = next ?? undefined;
-    if (!flow) return panel.remove();
+    if (!flow) return hadFlow && panel.remove();
     panel.render(flow);
   }
 
@@ -172,7 +209,19 @@ export function startPageWatch(ctx: ContentScriptContext) {
     return false;
   }
 
+  /** An element whose own (short) text may hold a message: a change of its class or style may show one. */
+  function mayShowProblem(target: Node): boolean {
+    if (longParents.has(target)) return false;
+    const text = target.textContent ?? '';
+    if (text.length > LONG_PARENT_CHARS) {
+      longParents.add(target);
+      return false;
+    }
+    return mayHoldProblem(text);
+  }
+
   const observer = new MutationObserver((records) => {
+    settle.changed();
     const roots = new Set<Node>();
     let removedOrHidden = false;
     // With nothing shown and no flow running, only new problems matter: a busy page replaces hundreds of texts per
@@ -180,6 +229,10 @@ export function startPageWatch(ctx: ContentScriptContext) {
     const onlyNewProblems = shown.size === 0 && !(flow && isActive(flow));
     for (const record of records) {
       if (onlyNewProblems && record.type === 'childList' && !mayAddProblem(record)) continue;
+      // aria-busy tells only when the page is done (above); a class or style change can show or hide a message, and
+      // with nothing shown yet only one whose text may hold a message is looked at.
+      if (record.type === 'attributes' && record.attributeName === 'aria-busy') continue;
+      if (onlyNewProblems && record.type === 'attributes' && !mayShowProblem(record.target)) continue;
       const target = record.target;
       if (OUR_TAGS.has((target as Element).localName)) continue;
       if (record.type === 'childList') {
@@ -226,6 +279,10 @@ export function startPageWatch(ctx: ContentScriptContext) {
         return null;
       },
       runAction: async (req) => {
+        // A change is made only on the folder (and document) the flow is about, checked here again from the address.
+        if (req.target && !isTarget(req.target))
+          return { ok: false, elsewhere: true, loadId, error: say('pageRefusals.otherPage') };
+        const { prepareAction } = await loadFlowUi();
         const { result, commit } = await prepareAction(document, req.action, flow?.provider ?? 'unknown');
         // Act after answering: the action may unload this page.
         if (commit) setTimeout(commit, 0);
@@ -241,16 +298,13 @@ export function startPageWatch(ctx: ContentScriptContext) {
     subtree: true,
     characterData: true,
     attributes: true,
-    attributeFilter: ['hidden', 'style', 'aria-hidden', 'open', 'inert'],
+    attributeFilter: ['hidden', 'style', 'class', 'aria-hidden', 'aria-busy', 'open', 'inert'],
   });
   report();
   // Once after load, when the page's own scripts have shown their status (banners arrive late): a report the
   // health store and flows can trust to say "no banner".
-  const settle = setTimeout(() => {
-    settled = true;
-    report();
-  }, SETTLE_MS);
-  ctx.onInvalidated(() => clearTimeout(settle));
+  settle.check();
+  ctx.onInvalidated(() => settle.stop());
 
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     sweep();

@@ -3,9 +3,24 @@
  * clicking anything; if one is missing it clicks nothing and says what was missing.
  */
 
-import type { ProviderName } from '../model';
-import { controlTexts, findConnectButton, findControl, findFolderMenu, findMenuItem, findSelect } from './controls';
+import type { ApprovalStatus, ProviderName } from '../model';
+import {
+  approvalOptions,
+  approvalShown,
+  controlTexts,
+  findApprovalField,
+  findConnectButton,
+  findControl,
+  findFolderMenu,
+  findMenuItem,
+  listboxOf,
+  opensNoMenu,
+  optionStatus,
+} from './controls';
+import { readPage } from './read-page';
 import type { ActionResult, MenuInspection, PageAction } from './snapshot';
+import { datamolinoPageUrl } from './urls';
+import { isShown } from './visible-text';
 
 export interface PreparedAction {
   result: ActionResult;
@@ -55,6 +70,20 @@ function closeMenu(button: HTMLElement) {
   if (button.getAttribute('aria-expanded') === 'true') button.click();
 }
 
+/**
+ * Why the page shown, which a navigation would only load again, is not one Connection Doctor recognises; undefined
+ * when the navigation leads elsewhere or the page is recognised (also once it has finished drawing itself).
+ */
+async function unrecognisedHere(doc: Document, url: string): Promise<string | undefined> {
+  const here = new URL(doc.URL);
+  const there = new URL(url);
+  if (here.origin !== there.origin || here.pathname !== there.pathname) return undefined;
+  const reason = () => readPage(doc, doc.URL, [], '', true).unrecognised;
+  if (!reason()) return undefined;
+  const recognised = await waitForElement(() => (reason() ? undefined : true), MENU_WAIT_MS);
+  return recognised ? undefined : reason();
+}
+
 async function inspectMenu(doc: Document, provider: ProviderName): Promise<MenuInspection> {
   const button = await openFolderMenu(doc);
   if (!button) return { found: false, refresh: false, disconnect: false, connect: false };
@@ -82,8 +111,16 @@ export async function prepareAction(
   provider: ProviderName,
 ): Promise<PreparedAction> {
   switch (action.op) {
-    case 'navigate':
-      return { result: { ok: true }, commit: () => location.assign(action.url) };
+    case 'navigate': {
+      // Only to a Datamolino folder or document page (the address came from a page).
+      const url = datamolinoPageUrl(action.url);
+      if (!url) return fail('That address does not lead to a Datamolino folder, so it was not opened.');
+      // Loading again a folder page that is not as Connection Doctor knows it would show the same page: said at once.
+      const unrecognised = await unrecognisedHere(doc, url);
+      if (unrecognised)
+        return fail(`This is the folder’s page, but Connection Doctor does not recognise it: ${unrecognised}.`);
+      return { result: { ok: true }, commit: () => location.assign(url) };
+    }
     case 'inspect-menu':
       return { result: { ok: true, menu: await inspectMenu(doc, provider) } };
     case 'menu': {
@@ -92,7 +129,12 @@ export async function prepareAction(
       const item = await waitForElement(() => findMenuItem(doc.body, action.item, provider), MENU_WAIT_MS);
       if (!item) {
         closeMenu(button);
-        return fail(`“${action.item === 'refresh' ? 'Refresh' : 'Disconnect'}” is not in the Folder Menu.`);
+        const name = action.item === 'refresh' ? 'Refresh' : 'Disconnect';
+        return fail(
+          opensNoMenu(button)
+            ? `The Folder Menu button opened no menu, so “${name}” was not found.`
+            : `“${name}” is not in the Folder Menu.`,
+        );
       }
       return click(item);
     }
@@ -119,9 +161,12 @@ export async function prepareAction(
       return tab ? click(tab) : fail('The Export Failed tab was not found.');
     }
     case 'set-approval': {
-      const select = findSelect(doc.body, 'approvalStatus');
-      const option = select && [...select.options].find((o) => o.textContent?.trim() === action.value);
-      if (!select || !option) return fail('The Approval status field was not found.');
+      const field = findApprovalField(doc.body);
+      if (!field) return fail('The Approval status field was not found.');
+      if ('combobox' in field) return chooseInListbox(field.combobox, action.value);
+      const select = field.select;
+      const option = [...select.options].find((o) => optionStatus(o) === action.value);
+      if (!option) return fail(`The Approval status field has no “${action.value}”.`);
       return {
         result: { ok: true },
         commit: () => {
@@ -141,6 +186,27 @@ export async function prepareAction(
       return click(button);
     }
   }
+}
+
+/**
+ * A select-only combobox: opens its listbox (which changes nothing), clicks the option, and answers only once the
+ * field shows it. A choice the list did not take changed nothing, and is reported as not done.
+ */
+async function chooseInListbox(combobox: HTMLElement, value: ApprovalStatus): Promise<PreparedAction> {
+  if (approvalShown({ combobox }) === value) return { result: { ok: true } };
+  const wasOpen = combobox.getAttribute('aria-expanded') === 'true';
+  if (!wasOpen) combobox.click();
+  const option = await waitForElement(
+    () => approvalOptions(listboxOf(combobox)).find(([o, status]) => status === value && isShown(o))?.[0],
+    MENU_WAIT_MS,
+  );
+  if (!option) {
+    if (!wasOpen && combobox.getAttribute('aria-expanded') === 'true') combobox.click();
+    return fail(`The Approval status list did not show “${value}”.`);
+  }
+  option.click();
+  if (approvalShown({ combobox }) !== value) return fail(`The Approval status list did not take “${value}”.`);
+  return { result: { ok: true } };
 }
 
 /** Tabs carry a count ("Export Failed 3"): match the start of the name. */

@@ -1,13 +1,13 @@
 /**
  * Every phrase of Datamolino's page (and the provider consent pages) that the extension reads or clicks, one table per
- * UI language. Another language is one more table of the same shape. Texts are written as the user sees them;
- * matching is done on normalised text (see normaliseText in ./text.ts), so case, whitespace and quote style do not
- * matter. `{provider}` stands for one of the provider's names (expand with providerTexts).
+ * UI language. Another language is one more table of the same shape, added only once its texts are seen on the real
+ * app: a page in a language without a table is not read at all (see ./language.ts). Texts are written as the user
+ * sees them; matching is done on normalised text (see normaliseText in ./visible-text.ts), so case, whitespace and
+ * quote style do not matter, and a control's name may carry arrows or carets ("Folder Menu ▾", see ./controls.ts).
+ * `{provider}` stands for one of the provider's names (expand with providerTexts).
  */
 import { PROVIDERS, type ProviderId, type ProviderName } from '../model';
 import type { ProblemKind } from './findings';
-
-export type UiLanguage = 'en';
 
 export interface ControlTexts {
   folderMenu: readonly string[];
@@ -32,6 +32,8 @@ export interface ControlTexts {
 }
 
 export interface PageTexts {
+  /** The language's name in English, for telling the user which languages are read. */
+  name: string;
   /** Names by which the page calls each provider; longer variants are matched first. */
   providerNames: Readonly<Record<ProviderId, readonly string[]>>;
   /** Stand-ins for a provider name that name none of them (the finding's provider is then 'unknown'). */
@@ -41,6 +43,11 @@ export interface PageTexts {
    * "Xero (or QuickBooks, or FreeAgent)"). Punctuation in them is optional when matching.
    */
   messages: Readonly<Record<ProblemKind, readonly string[]>>;
+  /**
+   * Shorter forms of the messages, whose words also begin other sentences: a finding only as the whole text of an
+   * element (with its buttons), never followed by more words.
+   */
+  bareMessages: Readonly<Record<ProblemKind, readonly string[]>>;
   /**
    * One word per message that always sits whole inside a single text node: the cheap case-insensitive prefilter.
    * Every message above must contain one of them.
@@ -64,11 +71,14 @@ export interface StatusTexts {
   notSynced: readonly string[];
   synced: readonly string[];
   exported: readonly string[];
+  /** How an audit-trail entry of a successful export begins (after its time). */
+  exportedEntry: readonly string[];
   businessPlan: readonly string[];
   expiredCard: readonly string[];
 }
 
 const en: PageTexts = {
+  name: 'English',
   providerNames: {
     xero: [
       'Xero', // every page version
@@ -95,6 +105,12 @@ const en: PageTexts = {
       'Forbidden access. If the issue persists please reconnect your folder to {provider}', // export error on a document and in the Export Failed list
     ],
   },
+  bareMessages: {
+    expired: [],
+    forbidden: [
+      'Forbidden access', // the export error's first sentence alone in an error box (not seen yet, tolerated)
+    ],
+  },
   keywords: ['expired', 'forbidden'],
   messageTrailers: [
     'Dismiss', // document error box with its Dismiss button inside
@@ -109,7 +125,7 @@ const en: PageTexts = {
   ],
   controls: {
     folderMenu: [
-      'Folder Menu', // folder page, top right (current app)
+      'Folder Menu', // folder page, top right (current app); also "Folder menu" as an icon button's aria-label or title
     ],
     legacyConnectionMenus: [
       'Export', // older folder page: arrow next to Export
@@ -193,6 +209,9 @@ const en: PageTexts = {
     exported: [
       'Exported', // document page: "Exported" / "Exported as Draft"
     ],
+    exportedEntry: [
+      'Exported to', // audit trail: "22 Nov 2026 10:02 Exported to Xero as Awaiting Payment (Invoice WS-4410)"
+    ],
     businessPlan: [
       'Business plan', // dashboard account header: folders share one connection
     ],
@@ -202,7 +221,9 @@ const en: PageTexts = {
   },
 };
 
-export const TEXTS: Readonly<Record<UiLanguage, PageTexts>> = { en };
+/** One table per language the extension reads, by its BCP-47 primary subtag. Only English is verified. */
+export const TEXTS = { en } as const satisfies Readonly<Record<string, PageTexts>>;
+export type UiLanguage = keyof typeof TEXTS;
 
 /**
  * Expands `{provider}` in each text with every name of the provider (of all providers for 'unknown'); texts without

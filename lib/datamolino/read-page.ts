@@ -3,12 +3,30 @@
  * problems on it and the controls a fix flow needs. Text-first, like detection; URLs are used for identity only.
  */
 
-import { APPROVAL_STATUSES, PROVIDERS, type ProviderId, type ProviderName } from '../model';
-import { accessibleName, controlTexts, findControl, findFolderMenu, findSelect, hasText, isHidden } from './controls';
+import { PROVIDERS, type ProviderName } from '../model';
+import {
+  accessibleName,
+  approvalShown,
+  controlTexts,
+  findApprovalField,
+  findControl,
+  findFolderMenu,
+  hasText,
+  isHidden,
+  opensNoMenu,
+} from './controls';
 import type { Finding } from './findings';
+import { languageReason, pageLanguage, readsLanguage } from './language';
 import { type StatusTexts, TEXTS } from './phrases';
 import type { DashboardFolder, PageKind, PageSnapshot } from './snapshot';
-import { documentIdFromPath, documentIdFromUrl, folderIdFromUrl } from './urls';
+import {
+  checkedDatamolinoUrl,
+  documentIdFromPath,
+  documentIdFromUrl,
+  folderIdFromUrl,
+  isDocumentPath,
+  isFolderPagePath,
+} from './urls';
 import { collapseWhitespace, normaliseText } from './visible-text';
 
 /** The status texts, normalised once. */
@@ -24,6 +42,17 @@ export function providerNamedIn(text: string): ProviderName {
   return named.length === 1 ? named[0]! : 'unknown';
 }
 
+/** What tells a folder's page: its Folder Menu (with a menu behind it), or the connect screen. */
+function folderSigns(body: HTMLElement) {
+  const menu = findFolderMenu(body);
+  return {
+    menu,
+    deadMenu: Boolean(menu && opensNoMenu(menu)),
+    // Its heading is the sign; a folder User sees it without the "Connect to …" buttons.
+    connectScreen: hasText(body, 'h1, h2, h3', controlTexts('connectYourAccounting')),
+  };
+}
+
 function pageKind(doc: Document, url: string): PageKind {
   const body = doc.body;
   if (!body) return 'other';
@@ -33,9 +62,9 @@ function pageKind(doc: Document, url: string): PageKind {
     return 'disconnect-confirm';
   if (hasText(body, 'h1', texts().dashboardHeading)) return 'dashboard';
   if (documentIdFromUrl(url) && hasText(body, 'h2, h3, h4', [...TEXTS.en.historyHeadings])) return 'document';
-  if (hasText(body, 'h1, h2, h3', controlTexts('connectYourAccounting')) && connectButtons(body).length)
-    return 'connect-screen';
-  if (findFolderMenu(body)) return 'folder';
+  const signs = folderSigns(body);
+  if (signs.connectScreen) return 'connect-screen';
+  if (signs.menu && !signs.deadMenu) return 'folder';
   return 'other';
 }
 
@@ -47,10 +76,6 @@ function inDialog(body: HTMLElement, wanted: string[]): boolean {
   return [...body.querySelectorAll('[role="dialog"], [role="alertdialog"]')].some((dialog) =>
     hasText(dialog, '*', wanted),
   );
-}
-
-function connectButtons(root: ParentNode): ProviderId[] {
-  return PROVIDERS.filter((p) => findControl(root, controlTexts('connectTo', p)));
 }
 
 /** The folder's provider as the page tells it: the banner, the menu items, or a "Connected to …" line. */
@@ -70,6 +95,30 @@ function folderProvider(doc: Document, findings: Finding[]): ProviderName {
     if (texts().connectedTo.some((c) => t.startsWith(c))) return providerNamedIn(t);
   }
   return 'unknown';
+}
+
+/**
+ * The organisation a folder's page says it is connected to: "Connected to Xero – Northwind Traders (shared by …)"
+ * → "Northwind Traders". Our model's wording (the real app's is unknown): undefined when the page does not say.
+ */
+function folderOrganisation(doc: Document): string | undefined {
+  for (const el of doc.querySelectorAll('p, span, div, dd, li')) {
+    if (el.children.length > 3 || isHidden(el)) continue;
+    const line = collapseWhitespace(el.textContent ?? '');
+    const prefix = texts().connectedTo.find((c) => normaliseText(line).startsWith(c));
+    if (!prefix) continue;
+    let rest = line
+      .slice(prefix.length)
+      .replace(/\s*\(.*\)\s*$/, '')
+      .trim();
+    const named = PROVIDERS.flatMap((p) => TEXTS.en.providerNames[p]).find((n) =>
+      rest.toLowerCase().startsWith(n.toLowerCase()),
+    );
+    if (named) rest = rest.slice(named.length);
+    rest = rest.replace(/^[\s:–—-]+/, '').trim();
+    return rest || undefined;
+  }
+  return undefined;
 }
 
 function syncState(doc: Document): PageSnapshot['sync'] {
@@ -97,42 +146,60 @@ function activeTab(doc: Document): string | undefined {
  * list thousands, and sending every link with every report made each report a large message and a lot of garbage
  * on the page's main thread.
  */
-function documentLinks(doc: Document, ids: string[]): Record<string, string> {
+function documentLinks(doc: Document, ids: string[], folderId: string | undefined): Record<string, string> {
   const links: Record<string, string> = {};
-  if (ids.length === 0) return links;
+  if (ids.length === 0 || !folderId) return links;
   const wanted = new Set(ids);
   for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
     const id = documentIdFromPath(a.pathname);
-    if (id && wanted.has(id) && !links[id]) links[id] = a.href;
+    if (!id || !wanted.has(id) || links[id]) continue;
+    const url = checkedDatamolinoUrl(a.href, { folderId, documentId: id });
+    if (url) links[id] = url;
   }
   return links;
 }
 
+/** A link to the folder's own page (not to its settings, users or export history, which name the folder too). */
 function folderLink(doc: Document, base: string, folderId: string | undefined): string | undefined {
   if (!folderId) return undefined;
   for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
-    const href = new URL(a.getAttribute('href')!, base);
-    if (folderIdFromUrl(href.href) === folderId && !documentIdFromPath(href.pathname))
-      return href.origin + href.pathname;
+    const url = checkedDatamolinoUrl(a.getAttribute('href') ?? '', { folderId }, base);
+    if (url && isFolderPagePath(new URL(url).pathname)) return url;
   }
   return undefined;
 }
 
+/** Why a folder's page was not recognised, in plain words: what was looked for, and what was found. */
+function unrecognisedReason(doc: Document): string {
+  const body = doc.body;
+  if (!body) return 'the page has no content';
+  const signs = folderSigns(body);
+  if (signs.deadMenu)
+    return 'the Folder Menu button opens no menu Connection Doctor can see, so its Refresh and Disconnect cannot be found';
+  const list =
+    findControl(body, controlTexts('exportFailedTab')) !== undefined ||
+    [...body.querySelectorAll('[role="tab"]')].some((tab) =>
+      controlTexts('exportFailedTab').some((t) => normaliseText(tab.textContent ?? '').startsWith(t)),
+    ) ||
+    [...body.querySelectorAll('a[href]')].some((a) => documentIdFromPath(a.getAttribute('href')));
+  return `looked for the Folder Menu button, the connect screen (“Connect your accounting”) and the document list; ${
+    list ? 'found only the document list' : 'found none of them'
+  }`;
+}
+
 function readDocument(doc: Document, id: string, findings: Finding[]): PageSnapshot['document'] {
   const body = doc.body;
-  const forbidden = findings.some((f) => f.problem === 'forbidden');
+  const forbidden = findings.find((f) => f.problem === 'forbidden');
   const dismiss = findControl(body, controlTexts('dismiss'));
-  // The error box is the alert that holds the Dismiss button.
+  // The error text: the Forbidden-access message found (in whatever box), else the alert that holds the Dismiss button.
   const box = dismiss?.closest('[role="alert"]');
-  const dismissName = collapseWhitespace(dismiss?.textContent ?? '');
-  const errorText = box
-    ? collapseWhitespace(box.textContent ?? '')
-        .replace(dismissName, '')
-        .trim()
-    : undefined;
+  const errorText =
+    forbidden?.text ??
+    collapseWhitespace(box?.textContent ?? '')
+      .replace(collapseWhitespace(dismiss?.textContent ?? ''), '')
+      .trim();
   const exportButton = findControl(body, controlTexts('export'));
-  const select = findSelect(body, 'approvalStatus');
-  const approval = select?.selectedOptions[0]?.textContent?.trim();
+  const approval = findApprovalField(body);
   const exportedLine = [...doc.querySelectorAll('p, strong, span, dd')].find(
     (el) =>
       el.children.length === 0 &&
@@ -143,8 +210,8 @@ function readDocument(doc: Document, id: string, findings: Finding[]): PageSnaps
   return {
     id,
     errorText: errorText || undefined,
-    forbidden,
-    approvalStatus: APPROVAL_STATUSES.find((s) => s === approval),
+    forbidden: Boolean(forbidden),
+    approvalStatus: approval && approvalShown(approval),
     exported: Boolean(exportedLine),
     exportedAs: exportedLine ? collapseWhitespace(exportedLine.parentElement?.textContent ?? '') : undefined,
     canExport: Boolean(exportButton && !(exportButton as HTMLButtonElement).disabled),
@@ -152,20 +219,49 @@ function readDocument(doc: Document, id: string, findings: Finding[]): PageSnaps
   };
 }
 
+/**
+ * The latest successful export the page's history shows: an audit-trail (or export-history) entry that begins with
+ * "Exported to" and carries a machine-readable time (<time datetime>). Undefined when the page shows none: a time
+ * written only for people (its format and time zone unknown) is not guessed.
+ */
+function lastExportShown(doc: Document): string | undefined {
+  let latest: number | undefined;
+  for (const time of doc.querySelectorAll('li time[datetime], tr time[datetime]')) {
+    const entry = time.closest('li, tr')!;
+    const words = normaliseText((entry.textContent ?? '').replace(time.textContent ?? '', ''));
+    if (!texts().exportedEntry.some((e) => words.startsWith(e))) continue;
+    const at = Date.parse(time.getAttribute('datetime') ?? '');
+    // Not in the future (a clock or a parser gone wrong), not before 2000.
+    if (Number.isFinite(at) && at <= Date.now() + 86_400_000 && at > 946_684_800_000)
+      latest = Math.max(latest ?? at, at);
+  }
+  return latest === undefined ? undefined : new Date(latest).toISOString();
+}
+
+function folderIdIn(href: string, base: string): string | undefined {
+  try {
+    return folderIdFromUrl(new URL(href, base).href);
+  } catch {
+    return undefined;
+  }
+}
+
 /** "My Folders": one entry per folder card, with its account (section heading) and the card's warning. */
 function readDashboard(doc: Document, base: string): DashboardFolder[] {
   const folders: DashboardFolder[] = [];
   for (const a of doc.querySelectorAll<HTMLAnchorElement>('a[href]')) {
-    const href = new URL(a.getAttribute('href')!, base);
-    const folderId = folderIdFromUrl(href.href);
-    if (!folderId || documentIdFromPath(href.pathname) || folders.some((f) => f.folderId === folderId)) continue;
+    const folderId = folderIdIn(a.getAttribute('href') ?? '', base);
+    if (!folderId || folders.some((f) => f.folderId === folderId)) continue;
+    // A link elsewhere (another site, javascript:, another shape) is no folder of ours.
+    const url = checkedDatamolinoUrl(a.getAttribute('href') ?? '', { folderId }, base);
+    if (!url) continue;
     const card = a.closest('li, article, tr, [role="listitem"], [role="row"]') ?? a.parentElement ?? a;
     const section = card.closest('section, [role="region"]');
     const cardText = normaliseText(card.textContent ?? '');
     const sectionHead = normaliseText(section?.textContent?.slice(0, 300) ?? '');
     folders.push({
       folderId,
-      url: href.origin + href.pathname,
+      url,
       name: collapseWhitespace(a.textContent ?? ''),
       account: collapseWhitespace(section?.querySelector('h2, h3')?.textContent ?? '') || undefined,
       business: texts().businessPlan.some((b) => sectionHead.includes(b)) || undefined,
@@ -179,11 +275,15 @@ function readDashboard(doc: Document, base: string): DashboardFolder[] {
 export function readPage(
   doc: Document,
   url: string,
-  findings: Finding[],
+  pageFindings: Finding[],
   loadId: string,
   settled: boolean,
 ): PageSnapshot {
-  const kind = pageKind(doc, url);
+  const language = pageLanguage(doc);
+  // A page in a language without texts is not read: nothing on it is a problem or a control.
+  const unread = language !== undefined && !readsLanguage(language);
+  const findings = unread ? [] : pageFindings;
+  const kind = unread ? 'other' : pageKind(doc, url);
   const tab = activeTab(doc);
   const u = new URL(url);
   const folderId = folderIdFromUrl(url);
@@ -192,28 +292,48 @@ export function readPage(
   const forbiddenDocuments = [
     ...new Set(findings.filter((f) => f.problem === 'forbidden' && f.documentId).map((f) => f.documentId!)),
   ];
-  const documentUrls = kind === 'dashboard' ? {} : documentLinks(doc, forbiddenDocuments);
+  const documentUrls = kind === 'dashboard' ? {} : documentLinks(doc, forbiddenDocuments, folderId);
+  const folderPage = kind === 'folder' || kind === 'connect-screen';
   const snapshot: PageSnapshot = {
     loadId,
     url,
     origin: u.origin,
     kind,
     folderId,
-    folderName:
-      kind === 'folder' || kind === 'connect-screen' ? collapseWhitespace(heading?.textContent ?? '') : undefined,
-    provider: kind === 'dashboard' ? 'unknown' : folderProvider(doc, findings),
+    folderName: folderPage ? collapseWhitespace(heading?.textContent ?? '') : undefined,
+    provider: kind === 'dashboard' || unread ? 'unknown' : folderProvider(doc, findings),
     expired: findings.some((f) => f.problem === 'expired'),
     statusLoaded: settled,
-    refreshFailed: hasText(doc.body ?? doc, '[role="alert"], [role="status"], p, div', controlTexts('couldNotRefresh')),
-    sync: syncState(doc),
-    folderMenu: Boolean(doc.body && findFolderMenu(doc.body)),
+    refreshFailed:
+      !unread && hasText(doc.body ?? doc, '[role="alert"], [role="status"], p, div', controlTexts('couldNotRefresh')),
+    sync: unread ? 'unknown' : syncState(doc),
+    folderMenu: Boolean(!unread && doc.body && findFolderMenu(doc.body)),
     activeTab: tab,
-    exportFailedTab: tab !== undefined && controlTexts('exportFailedTab').some((t) => normaliseText(tab).startsWith(t)),
+    exportFailedTab:
+      !unread && tab !== undefined && controlTexts('exportFailedTab').some((t) => normaliseText(tab).startsWith(t)),
     forbiddenDocuments,
     documentUrls,
-    folderUrl: kind === 'folder' || kind === 'connect-screen' ? u.origin + u.pathname : folderLink(doc, url, folderId),
+    // A folder page without its id in the address (another shape) has no link the background could check. The
+    // folder's own address is its page's, also when the page is not recognised (its links may lead below it).
+    folderUrl:
+      folderId && (folderPage || isFolderPagePath(u.pathname)) ? u.origin + u.pathname : folderLink(doc, url, folderId),
   };
-  if (kind === 'document' && documentId) snapshot.document = readDocument(doc, documentId, findings);
+  if (language) snapshot.language = language;
+  if (folderPage) {
+    const organisation = folderOrganisation(doc);
+    if (organisation) snapshot.organisation = organisation;
+  }
+  // A folder's own page (its address names the folder and nothing below it) that is none of the pages we know; or
+  // any folder or document page in a language the extension does not read.
+  if (unread && (isFolderPagePath(u.pathname) || isDocumentPath(u.pathname)))
+    snapshot.unrecognised = languageReason(language!);
+  else if (kind === 'other' && !documentId && isFolderPagePath(u.pathname))
+    snapshot.unrecognised = unrecognisedReason(doc);
+  if (kind === 'document' && documentId) {
+    snapshot.document = readDocument(doc, documentId, findings);
+    const lastExport = lastExportShown(doc);
+    if (lastExport) snapshot.lastExportSeen = lastExport;
+  }
   if (kind === 'dashboard') snapshot.dashboard = readDashboard(doc, url);
   return snapshot;
 }

@@ -48,6 +48,11 @@ export const PageSnapshot = z.object({
   expired: z.boolean(),
   /** The page's status script has finished (banner and sync line are final for this load). */
   statusLoaded: z.boolean(),
+  /**
+   * How this page load came about (the Navigation Timing type): 'reload' is the user's F5, after which an earlier
+   * click may have been lost; a form's answer is a 'navigate'. Set by the content script.
+   */
+  navigation: z.optional(z.enum(['navigate', 'reload', 'back_forward', 'prerender'])),
   /** "We couldn't refresh the connection …" is shown. */
   refreshFailed: z.boolean(),
   sync: z.enum(['syncing', 'synced', 'unknown']),
@@ -83,6 +88,15 @@ export const PageSnapshot = z.object({
   dashboard: z.optional(z.array(DashboardFolder).check(z.maxLength(5000))),
   /** Business plan: folders share one connection (reconnecting one realigns the others). */
   business: z.optional(z.boolean()),
+  /** The provider organisation the folder's page says it is connected to ("Connected to …"), when it says. */
+  organisation: z.optional(text),
+  /** The page's language (BCP-47 primary subtag: "en", "sk"), as it declares it or its texts show; absent if unknown. */
+  language: z.optional(z.string().check(z.regex(/^[a-z]{2,8}$/))),
+  /**
+   * A folder's own page that did not look like what the extension knows: why, in plain words. On a folder or document
+   * page in a language the extension does not read, it begins "language:".
+   */
+  unrecognised: z.optional(z.string().check(z.maxLength(500))),
 });
 export type PageSnapshot = z.infer<typeof PageSnapshot>;
 
@@ -107,6 +121,10 @@ export const PAGE_ACTION_OPS_AGREE: [PageAction['op'], PageActionOp] extends [Pa
   : never = true;
 type PageActionOp = (typeof PAGE_ACTION_OPS)[number];
 
+/** Where a changing page action may be done: the page the flow is about. The page checks it before acting. */
+export const ActionTarget = z.object({ origin: z.string(), folderId: id, documentId: z.optional(id) });
+export type ActionTarget = z.infer<typeof ActionTarget>;
+
 export const ActionResult = z.object({
   ok: z.boolean(),
   /** The page load that handled the action (it may be newer than the one the action was chosen on). */
@@ -114,5 +132,7 @@ export const ActionResult = z.object({
   /** Why it could not act, in plain words (a control was missing, …). Nothing was clicked when ok is false. */
   error: z.optional(z.string().check(z.maxLength(500))),
   menu: z.optional(MenuInspection),
+  /** The page is not the action's target (another folder or document): nothing was done. */
+  elsewhere: z.optional(z.boolean()),
 });
 export type ActionResult = z.infer<typeof ActionResult>;

@@ -1,5 +1,7 @@
 /** How a flow ends, in plain words with what to do next. Pure. */
-import { PROVIDER_LABEL } from '../model';
+import { t, tn } from '../i18n';
+import { type FlowKind, PROVIDER_LABEL } from '../model';
+import { REFUSED_ADVICE } from '../providers/advice';
 import { diagnoseXero, xeroRoleLabel } from '../providers/permissions';
 import type { XeroRole } from '../providers/xero';
 import type { Flow, Outcome } from './flow';
@@ -13,8 +15,8 @@ export const MAX_ATTEMPTS = 3;
 export function pageNotLoaded(flow: Flow, label: string): Outcome {
   return {
     ok: false,
-    title: 'Datamolino did not answer',
-    detail: `After “${label}”, Datamolino had not sent its next page within ${MAX_ATTEMPTS} tries of ${ACTION_TIMEOUT_MS / 1000} s each, so Connection Doctor stopped waiting for it. Datamolino may be slow or unavailable: run the fix again later, or follow the steps below.`,
+    title: t('fixEndings.pageNotLoadedTitle'),
+    detail: t('fixEndings.pageNotLoadedDetail', { label, tries: MAX_ATTEMPTS, seconds: ACTION_TIMEOUT_MS / 1000 }),
     next: [flow.kind],
     manualSteps: manualSteps(flow),
   };
@@ -22,32 +24,57 @@ export function pageNotLoaded(flow: Flow, label: string): Outcome {
 
 /** The Export click had no answer from Datamolino: the document's state is unknown, so nothing is clicked again. */
 export function exportNotAnswered(flow: Flow, key: string): Outcome {
-  const doc = key.startsWith('export:') ? ` ${key.slice('export:'.length)}` : '';
+  const seconds = (MAX_ATTEMPTS * ACTION_TIMEOUT_MS) / 1000;
   return {
     ok: false,
-    title: 'Datamolino did not answer the Export',
-    detail: `Connection Doctor clicked Export on document${doc} and Datamolino has not answered within ${(MAX_ATTEMPTS * ACTION_TIMEOUT_MS) / 1000} s. It may still be exporting it, so Export was not clicked again (that could export the document twice). Check the document in Datamolino before exporting it again.`,
+    title: t('fixEndings.exportNotAnsweredTitle'),
+    detail: key.startsWith('export:')
+      ? t('fixEndings.exportNotAnsweredDetail', { doc: key.slice('export:'.length), seconds })
+      : t('fixEndings.exportNotAnsweredDetailNoDoc', { seconds }),
     next: [],
     manualSteps: manualSteps(flow),
   };
 }
 
-/** The Xero user behind Connection Doctor's own Xero connection, when a check has read its role. */
-export interface KnownXeroUser {
-  role: XeroRole;
-  email?: string;
+/**
+ * The Xero user behind Connection Doctor's own Xero connection, as far as it concerns one folder: its role in the
+ * organisation the folder's page names, or why that role is not known (the page names none; the user can't see it).
+ */
+export type KnownXeroUser =
+  | { known: 'role'; role: XeroRole; email?: string; organisation: string }
+  | { known: 'not-visible'; email?: string; organisation: string }
+  | { known: 'organisation-unknown'; email?: string };
+
+/** The draft test's verdict names the organisation and the role there when both are known; otherwise it says so. */
+function draftWorkedDetail(p: string, xeroUser: KnownXeroUser | undefined): string {
+  const accepted = t('fixEndings.draftAccepted', { provider: p });
+  const generic = `${accepted} ${t('fixEndings.draftGeneric', { provider: p })}`;
+  if (!xeroUser) return generic;
+  const who = xeroUser.email ? t('fixEndings.xeroUserWithEmail', { email: xeroUser.email }) : t('fixEndings.xeroUser');
+  if (xeroUser.known === 'organisation-unknown') return `${generic} ${t('fixEndings.organisationUnknown')}`;
+  const { organisation } = xeroUser;
+  if (xeroUser.known === 'not-visible')
+    return `${generic} ${t('fixEndings.organisationNotVisible', { who, organisation })}`;
+  const role = xeroRoleLabel(xeroUser.role);
+  const approving = diagnoseXero(xeroUser.role, 'AUTHORISED');
+  if (approving.canExport === true) return `${accepted} ${t('fixEndings.roleMayApprove', { who, role, organisation })}`;
+  const askFor = approving.askFor ?? t('fixEndings.roleThatApproves');
+  return `${accepted} ${t('fixEndings.roleCannotApprove', { who, role, organisation, askFor })}`;
 }
 
-/** The draft test's verdict names the role when we know it; "can't approve" is the diagnosis for any such role. */
-function draftWorkedDetail(p: string, xeroUser: KnownXeroUser | undefined): string {
-  const generic = `${p} accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. The ${p} user who authorised this folder’s connection can’t approve bills. Ask your ${p} admin to give that user a role that can approve bills (in Xero: Standard with approve rights, or Adviser), or keep Draft as this folder’s export status.`;
-  if (!xeroUser) return generic;
-  const who = xeroUser.email ? `Your Xero user ${xeroUser.email}` : 'Your Xero user';
-  const label = xeroRoleLabel(xeroUser.role);
-  const approving = diagnoseXero(xeroUser.role, 'AUTHORISED');
-  if (approving.canExport === true)
-    return `Xero accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. ${who} has the role ${label}, which normally may approve bills: either Xero has narrowed that user’s rights, or the folder was connected by another Xero user. Ask your Xero admin to check who authorised Datamolino and give that user bill approval, or keep Draft as this folder’s export status.`;
-  return `Xero accepted the bill as Draft but refuses Awaiting Approval / Awaiting Payment. ${who} has the role ${label}, which can’t approve bills. Ask your Xero admin for ${approving.askFor ?? 'a role that can approve bills'}, or keep Draft as this folder’s export status.`;
+/** After the draft-status test: the document's Approval status as it is, and whether it can be put back. */
+function approvalLine(flow: Flow): { text: string; restorable: boolean } {
+  const was = flow.ctx.originalApproval;
+  if (!was || was === 'Draft' || !flow.ctx.sent.includes('set-draft')) return { text: '', restorable: false };
+  if (flow.ctx.draftResult === 'exported')
+    return {
+      text: ` ${t('fixEndings.exportedAsDraft', { doc: String(flow.ctx.docId), was })}`,
+      restorable: false,
+    };
+  return {
+    text: ` ${t('fixEndings.nowDraft', { doc: String(flow.ctx.docId), was })}`,
+    restorable: true,
+  };
 }
 
 /** The ending of a flow that went through all its steps, in plain words with the next thing to do. */
@@ -59,45 +86,65 @@ export function summarise(flow: Flow, xeroUser: KnownXeroUser | undefined): Outc
   const exportsLine =
     retried.length === 0
       ? ''
-      : ` ${exported} of ${retried.length} failed export${retried.length === 1 ? '' : 's'} went through${failed ? `; ${failed} still refused` : ''}.`;
+      : ` ${failed ? tn('fixEndings.exportsWentSomeRefused', retried.length, { exported, failed }) : tn('fixEndings.exportsWent', retried.length, { exported })}`;
   switch (flow.kind) {
-    case 'draft-test':
-      return flow.ctx.draftResult === 'exported'
-        ? {
-            ok: true,
-            title: 'Draft worked: the connection is fine',
-            detail: draftWorkedDetail(p, flow.provider === 'xero' ? xeroUser : undefined),
-            next: [],
-          }
-        : {
-            ok: false,
-            title: 'Draft failed too: the connection itself is broken',
-            detail: `${p} refused even a Draft bill, so this is not about approval rights. Reconnect the folder.`,
-            next: ['reconnect'],
-          };
+    case 'draft-test': {
+      const approval = approvalLine(flow);
+      const restore: FlowKind[] = approval.restorable ? ['restore-approval'] : [];
+      if (flow.ctx.draftResult === 'exported')
+        return {
+          ok: true,
+          title: t('fixEndings.draftWorkedTitle'),
+          detail: draftWorkedDetail(p, flow.provider === 'xero' ? xeroUser : undefined) + approval.text,
+          next: [],
+        };
+      if (flow.ctx.draftResult === 'refused-other')
+        return {
+          ok: false,
+          title: t('fixEndings.refusedOtherTitle'),
+          detail:
+            t('fixEndings.refusedOtherDetail', { error: flow.ctx.draftError ?? t('fixEndings.noReasonGiven') }) +
+            approval.text,
+          next: restore,
+        };
+      return {
+        ok: false,
+        title: t('fixEndings.draftFailedTitle'),
+        detail: t('fixEndings.draftFailedDetail', { provider: p }) + approval.text,
+        next: ['reconnect', ...restore],
+      };
+    }
+    case 'restore-approval':
+      return {
+        ok: true,
+        title: t('fixEndings.restoredTitle', { status: String(flow.ctx.restoreTo) }),
+        detail: t('fixEndings.restoredDetail', { doc: String(flow.ctx.docId), status: String(flow.ctx.restoreTo) }),
+        next: [],
+      };
     case 'refresh':
       return {
         ok: true,
-        title: `${p} connection refreshed`,
-        detail:
-          'The expired message is gone. New ledger accounts, tax codes and tracking categories appear within a few minutes.',
+        title: t('fixEndings.refreshedTitle', { provider: p }),
+        detail: t('fixEndings.refreshedDetail'),
         next: [],
       };
     default: {
       const siblings = flow.ctx.siblings.length
-        ? ` ${Object.values(flow.ctx.siblingsChecked).filter(Boolean).length} of ${flow.ctx.siblings.length} folders sharing this connection are healthy again.`
+        ? ` ${t('fixEndings.siblingsHealthy', { healthy: Object.values(flow.ctx.siblingsChecked).filter(Boolean).length, total: flow.ctx.siblings.length })}`
         : '';
       return failed
         ? {
             ok: false,
-            title: `Connection fixed, but ${failed} export${failed === 1 ? ' is' : 's are'} still refused`,
-            detail: `The connection works, yet ${p} still refuses some exports.${exportsLine} This usually means the ${p} user can’t approve bills: run the draft-status test.`,
+            title: tn('fixEndings.stillRefusedTitle', failed),
+            detail: `${t('fixEndings.stillRefusedDetail', { provider: p })}${exportsLine} ${REFUSED_ADVICE[flow.provider]}`,
             next: flow.provider === 'xero' ? ['draft-test'] : [],
           }
         : {
             ok: true,
-            title: flow.kind === 'reconnect' ? `Reconnected to ${p}` : `${p} connection fixed`,
-            detail: `The folder is connected and working.${exportsLine}${siblings}`,
+            title: t(flow.kind === 'reconnect' ? 'fixEndings.reconnectedTitle' : 'fixEndings.fixedTitle', {
+              provider: p,
+            }),
+            detail: `${t('fixEndings.fixedDetail')}${exportsLine}${siblings}`,
             next: [],
           };
     }

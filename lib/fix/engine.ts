@@ -3,8 +3,10 @@
  * (the flow, the page, the time, what the browser and the provider checks know); the background stores the result
  * and sends the action (if any) to the tab; the next page report calls this again.
  */
-import type { PageAction, PageSnapshot } from '../datamolino/snapshot';
+import type { ActionTarget, PageAction, PageSnapshot } from '../datamolino/snapshot';
+import { t } from '../i18n';
 import { type FlowKind, isActive } from '../model';
+import { changesOf, changesSentence } from './changes';
 import {
   ACTION_TIMEOUT_MS,
   exportNotAnswered,
@@ -15,13 +17,15 @@ import {
 } from './endings';
 import type { Flow, Outcome } from './flow';
 import { FLOWS } from './flow-steps';
-import { manualSteps } from './step';
+import { manualSteps, pausedMessage } from './step';
 
 export { ACTION_TIMEOUT_MS, MAX_ATTEMPTS };
 
 export interface Advance {
   flow: Flow;
   action?: PageAction;
+  /** Where a changing action may be done: the page checks it again before it acts. */
+  target?: ActionTarget;
   /** The flow gave up on a page that is still loading: the tab is to stop loading it, so it shows the ending. */
   stopLoading?: true;
 }
@@ -32,6 +36,8 @@ export interface AdvanceContext {
   loading?: boolean;
   /** The Xero user behind the extension's own Xero connection, when a check has read its role (draft-test ending). */
   xeroUser?: KnownXeroUser;
+  /** Exports sent for documents of this flow's folder whose result no page has shown yet, by document id. */
+  exportsSent?: Record<string, number>;
 }
 
 export function newFlow(init: {
@@ -50,12 +56,21 @@ export function newFlow(init: {
   const flow: Flow = {
     ...rest,
     status: 'running',
-    message: 'Starting…',
+    message: t('fixEngine.starting'),
     startedAt: now.toISOString(),
     updatedAt: now.toISOString(),
     confirmed: false,
     steps: [],
-    ctx: { docUrls: {}, retried: {}, exportClicked: {}, siblings: [], siblingsChecked: {}, sent: [], ...ctx },
+    ctx: {
+      docUrls: {},
+      retried: {},
+      exportClicked: {},
+      exportSentAt: {},
+      siblings: [],
+      siblingsChecked: {},
+      sent: [],
+      ...ctx,
+    },
   };
   flow.steps = FLOWS[flow.kind].map((s) => ({ id: s.id, label: s.label(flow), state: 'pending' as const }));
   return flow;
@@ -73,7 +88,7 @@ export function advance(input: Flow, page: PageSnapshot, now: number, context: A
     const step = steps[i]!;
     const view = flow.steps[i]!;
     if (view.state === 'done') continue;
-    const decision = step.check(page, flow, now);
+    const decision = step.check(page, flow, now, { exportsSent: context.exportsSent ?? {} });
     if ('done' in decision) {
       Object.assign(flow.ctx, decision.ctx);
       // A step may finish one item of several (documents, sibling folders) and still have work left.
@@ -92,6 +107,15 @@ export function advance(input: Flow, page: PageSnapshot, now: number, context: A
       flow.status = 'waiting';
       flow.waitingFor = decision.wait;
       flow.message = decision.message;
+      return { flow };
+    }
+    // Anything that changes something is done only on the page of this flow's folder (and document): another page in
+    // the tab (the user went elsewhere, a redirect) pauses the flow until the right one is back.
+    const target = targetOf(flow, decision.act, decision.documentId);
+    if (target && !onTarget(page, target)) {
+      flow.status = 'waiting';
+      flow.waitingFor = 'page';
+      flow.message = pausedMessage(flow, target);
       return { flow };
     }
     flow.status = 'running';
@@ -117,8 +141,8 @@ export function advance(input: Flow, page: PageSnapshot, now: number, context: A
       return {
         flow: finish(flow, 'failed', {
           ok: false,
-          title: 'The page did not respond',
-          detail: `“${view.label}” had no effect after ${MAX_ATTEMPTS} tries. The page may have changed; follow the steps below.`,
+          title: t('fixEngine.noResponseTitle'),
+          detail: t('fixEngine.noResponseDetail', { label: view.label, tries: MAX_ATTEMPTS }),
           next: [],
           manualSteps: manualSteps(flow),
         }),
@@ -128,15 +152,51 @@ export function advance(input: Flow, page: PageSnapshot, now: number, context: A
     flow.ctx.sent.push(key);
     if (decision.act.op === 'export' && key.startsWith('export:'))
       flow.ctx.exportClicked[key.slice('export:'.length)] = true;
-    return { flow, action: decision.act };
+    if (decision.act.op === 'export' && key.startsWith('export:'))
+      flow.ctx.exportSentAt[key.slice('export:'.length)] = now;
+    return { flow, action: decision.act, target };
   }
   return { flow: finish(flow, 'done', summarise(flow, context.xeroUser)) };
 }
 
+/** Page actions that change something in Datamolino or at the provider (the others open or read pages). */
+const CHANGING_OPS: ReadonlySet<PageAction['op']> = new Set([
+  'menu',
+  'connect',
+  'connect-as',
+  'confirm-disconnect',
+  'set-approval',
+  'dismiss',
+  'export',
+]);
+
+function targetOf(flow: Flow, act: PageAction, documentId: string | undefined): ActionTarget | undefined {
+  if (!CHANGING_OPS.has(act.op)) return undefined;
+  return { origin: flow.origin, folderId: flow.folderId, ...(documentId ? { documentId } : {}) };
+}
+
+const onTarget = (page: PageSnapshot, target: ActionTarget) =>
+  page.origin === target.origin &&
+  page.folderId === target.folderId &&
+  (target.documentId === undefined || (page.kind === 'document' && page.document?.id === target.documentId));
+
+/**
+ * Ends a flow. An ending that is not the flow's own summary (it stopped, or was cancelled) also says what was done so
+ * far and what is left half-way, from the flow's record (lib/fix/changes.ts), and offers to finish a reconnect.
+ */
 export function finish(flow: Flow, status: 'done' | 'failed' | 'cancelled', outcome: Outcome): Flow {
   flow.status = status;
   flow.waitingFor = undefined;
   flow.pending = undefined;
+  if (status !== 'done') {
+    const { left } = changesOf(flow);
+    outcome = {
+      ...outcome,
+      detail: `${outcome.detail} ${changesSentence(flow)}`,
+      // Disconnected and not connected again: finishing the reconnect is the next thing to do.
+      next: left && !outcome.next.includes('reconnect') ? ['reconnect', ...outcome.next] : outcome.next,
+    };
+  }
   flow.outcome = outcome;
   flow.message = outcome.title;
   for (const s of flow.steps) if (s.state === 'active') s.state = status === 'done' ? 'done' : 'failed';
@@ -146,5 +206,10 @@ export function finish(flow: Flow, status: 'done' | 'failed' | 'cancelled', outc
 export function cancel(flow: Flow, now: number): Flow {
   const next = structuredClone(flow);
   next.updatedAt = new Date(now).toISOString();
-  return finish(next, 'cancelled', { ok: false, title: 'Cancelled', detail: 'Nothing more will be done.', next: [] });
+  return finish(next, 'cancelled', {
+    ok: false,
+    title: t('fixEngine.cancelledTitle'),
+    detail: t('fixEngine.cancelledDetail'),
+    next: [],
+  });
 }

@@ -1,7 +1,7 @@
 /** A fix flow's stored state: everything needed to resume it after a navigation or a service-worker restart. */
 import * as z from 'zod/mini';
 import { MenuInspection } from '../datamolino/menu-inspection';
-import { FlowKindSchema, FlowStatusSchema, ProviderNameSchema, recordOf } from '../schemas';
+import { ApprovalStatusSchema, FlowKindSchema, FlowStatusSchema, ProviderNameSchema, recordOf } from '../schemas';
 
 export const StepState = z.enum(['pending', 'active', 'done', 'failed']);
 
@@ -41,8 +41,17 @@ export const Flow = z.object({
     docUrls: z._default(recordOf(z.string()), {}),
     retried: z._default(recordOf(z.enum(['exported', 'failed', 'skipped'])), {}),
     exportClicked: z._default(recordOf(z.boolean()), {}),
+    /** When this flow sent Export, by document (ms since epoch). */
+    exportSentAt: z._default(recordOf(z.number()), {}),
     docId: z.optional(z.string()),
-    draftResult: z.optional(z.enum(['exported', 'failed'])),
+    /** The draft-status test's export: went through, refused with Forbidden access, or refused for another reason. */
+    draftResult: z.optional(z.enum(['exported', 'failed', 'refused-other'])),
+    /** Datamolino's words when the draft export was refused for another reason than Forbidden access. */
+    draftError: z.optional(z.string()),
+    /** The document's Approval status before the draft-status test changed it. */
+    originalApproval: z.optional(ApprovalStatusSchema),
+    /** What "put the approval status back" sets. */
+    restoreTo: z.optional(ApprovalStatusSchema),
     connectAs: z.optional(z.enum(['practice', 'company'])),
     menu: z.optional(MenuInspection),
     siblings: z._default(z.array(z.object({ folderId: z.string(), name: z.string(), url: z.string() })), []),

@@ -1,11 +1,13 @@
 /** The draft-status test: one refused document exported as Draft, to tell approval rights from a broken connection. */
 import type { PageSnapshot } from '../datamolino/snapshot';
+import { t } from '../i18n';
+import { awaitExportResult, exportResult, exportSentAt } from './export-once';
 import type { Flow } from './flow';
-import { confirmation, provider, type Step } from './step';
+import { backToDocument, confirmation, onDocument, provider, type Step } from './step';
 
 export const pickDocument: Step = {
   id: 'pick-document',
-  label: () => 'Pick a document refused with Forbidden access',
+  label: () => t('fixDraft.pickLabel'),
   check: (page, flow) => {
     if (flow.ctx.docId) return { done: true };
     const id = flow.ctx.failedDocs?.find((d) => flow.ctx.docUrls[d]);
@@ -18,25 +20,23 @@ export const pickDocument: Step = {
     return {
       fail: {
         ok: false,
-        title: 'No document to test with',
-        detail:
-          'No document in this folder failed with “Forbidden access”, so there is nothing to test. Nothing was changed.',
+        title: t('fixDraft.noDocumentTitle'),
+        detail: t('fixDraft.noDocumentDetail'),
         next: [],
       },
     };
   },
 };
 
-export const confirmDraft = confirmation(
-  (flow) =>
-    `Test with document ${flow.ctx.docId}: it will be exported to ${provider(flow)} as a Draft bill (its approval status becomes Draft). Go ahead?`,
+export const confirmDraft = confirmation((flow) =>
+  t('fixDraft.confirm', { doc: String(flow.ctx.docId), provider: provider(flow) }),
 );
 
-const onDoc = (page: PageSnapshot, flow: Flow) => page.kind === 'document' && page.document?.id === flow.ctx.docId;
+const onDoc = (page: PageSnapshot, flow: Flow) => onDocument(page, flow, flow.ctx.docId);
 
 export const openDocument: Step = {
   id: 'open-document',
-  label: () => 'Open the document',
+  label: () => t('fixDraft.openLabel'),
   check: (page, flow) => {
     if (onDoc(page, flow)) {
       const doc = page.document!;
@@ -44,58 +44,137 @@ export const openDocument: Step = {
         return {
           fail: {
             ok: false,
-            title: 'That document is already exported',
-            detail: 'Exported documents are never touched. Pick a document that failed to export.',
+            title: t('fixDraft.alreadyExportedTitle'),
+            detail: t('fixDraft.alreadyExportedDetail'),
             next: [],
           },
         };
-      return { done: true };
+      // Its Approval status before the test changes it, so the user can have it put back.
+      return flow.ctx.originalApproval || !doc.approvalStatus
+        ? { done: true }
+        : { done: true, ctx: { originalApproval: doc.approvalStatus } };
     }
+    // The user has another document open in this tab: the test waits for them rather than taking the tab away.
+    if (page.kind === 'document') return backToDocument(flow, flow.ctx.docId);
     const url = flow.ctx.docUrls[flow.ctx.docId ?? ''];
     if (!url)
-      return { fail: { ok: false, title: 'Document not found', detail: 'Open the document and try again.', next: [] } };
-    return { act: { op: 'navigate', url }, message: 'Opening the document…' };
+      return {
+        fail: { ok: false, title: t('fixDraft.notFoundTitle'), detail: t('fixDraft.notFoundDetail'), next: [] },
+      };
+    return { act: { op: 'navigate', url }, message: t('fixDraft.opening') };
   },
 };
 
 export const setDraft: Step = {
   id: 'set-draft',
-  label: () => 'Set Approval status to Draft',
-  check: (page) => {
+  label: () => t('fixDraft.setDraftLabel'),
+  check: (page, flow) => {
+    if (!onDoc(page, flow)) return backToDocument(flow, flow.ctx.docId);
     if (page.document?.approvalStatus === 'Draft') return { done: true };
     if (page.document?.approvalStatus === undefined)
       return {
         fail: {
           ok: false,
-          title: 'No Approval status on this document',
-          detail: 'The draft-status test needs a Xero bill with an “Approval status” field. Nothing was changed.',
+          title: t('fixDraft.noApprovalTitle'),
+          detail: t('fixDraft.noApprovalDetail'),
           next: [],
         },
       };
-    return { act: { op: 'set-approval', value: 'Draft' }, message: 'Setting Approval status to Draft…' };
+    return {
+      act: { op: 'set-approval', value: 'Draft' },
+      message: t('fixDraft.settingDraft'),
+      documentId: flow.ctx.docId,
+    };
   },
 };
 
 export const dismissOnce: Step = {
   id: 'dismiss',
-  label: () => 'Dismiss the error',
-  check: (page, flow) =>
-    page.document?.canDismiss && !flow.ctx.exportClicked[flow.ctx.docId ?? '']
-      ? { act: { op: 'dismiss' }, message: 'Dismissing the error…' }
-      : { done: true },
+  label: () => t('fixDraft.dismissLabel'),
+  check: (page, flow) => {
+    if (flow.ctx.exportClicked[flow.ctx.docId ?? '']) return { done: true };
+    if (!onDoc(page, flow)) return backToDocument(flow, flow.ctx.docId);
+    return page.document?.canDismiss
+      ? { act: { op: 'dismiss' }, message: t('fixDraft.dismissing'), documentId: flow.ctx.docId }
+      : { done: true };
+  },
 };
 
 export const exportDraft: Step = {
   id: 'export-draft',
-  label: () => 'Export as Draft',
-  check: (page, flow) => {
-    const doc = page.document;
+  label: () => t('fixDraft.exportLabel'),
+  check: (page, flow, now, context) => {
+    if (!onDoc(page, flow)) return backToDocument(flow, flow.ctx.docId);
+    const doc = page.document!;
     const id = flow.ctx.docId ?? '';
-    if (flow.ctx.exportClicked[id] && doc) {
-      if (doc.errorText) return { done: true, ctx: { draftResult: 'failed' } };
-      if (doc.exported) return { done: true, ctx: { draftResult: 'exported' } };
+    const sentAt = exportSentAt(flow, context, id);
+    if (sentAt !== undefined) {
+      const result = exportResult(page);
+      if (result === 'exported') return { done: true, ctx: { draftResult: 'exported' } };
+      // Only Forbidden access speaks of the connection; any other refusal (a validation error, a missing account)
+      // is about the document, and its words are what the user needs.
+      if (result === 'failed')
+        return doc.forbidden
+          ? { done: true, ctx: { draftResult: 'failed' } }
+          : { done: true, ctx: { draftResult: 'refused-other', draftError: doc.errorText } };
+      return awaitExportResult(flow, id, sentAt, flow.ctx.docUrls[id], now);
     }
-    if (doc?.canExport) return { act: { op: 'export' }, key: `export:${id}`, message: 'Exporting as Draft…' };
-    return { wait: 'page', message: 'Waiting for the export…' };
+    if (doc.canExport)
+      return { act: { op: 'export' }, key: `export:${id}`, message: t('fixDraft.exporting'), documentId: id };
+    return { wait: 'page', message: t('fixDraft.waitingForExport') };
+  },
+};
+
+// ---- Putting the approval status back after the test ------------------------------------------------------------
+
+/** Open the tested document (its address is in the flow: the test's own, carried over). */
+export const openTestedDocument: Step = {
+  id: 'open-document',
+  label: () => t('fixDraft.openTestedLabel'),
+  check: (page, flow) => {
+    if (onDoc(page, flow)) return { done: true };
+    if (page.kind === 'document') return backToDocument(flow, flow.ctx.docId);
+    const url = flow.ctx.docUrls[flow.ctx.docId ?? ''];
+    if (!url)
+      return {
+        fail: { ok: false, title: t('fixDraft.notFoundTitle'), detail: t('fixDraft.notFoundDetail'), next: [] },
+      };
+    return { act: { op: 'navigate', url }, message: t('fixDraft.opening') };
+  },
+};
+
+export const restoreApproval: Step = {
+  id: 'restore-approval',
+  label: (f) => t('fixDraft.restoreLabel', { status: f.ctx.restoreTo ?? t('fixDraft.restoreLabelUnknown') }),
+  check: (page, flow) => {
+    const to = flow.ctx.restoreTo;
+    if (!to)
+      return {
+        fail: {
+          ok: false,
+          title: t('fixDraft.nothingToRestoreTitle'),
+          detail: t('fixDraft.nothingToRestoreDetail'),
+          next: [],
+        },
+      };
+    if (!onDoc(page, flow)) return backToDocument(flow, flow.ctx.docId);
+    const doc = page.document!;
+    if (doc.approvalStatus === to) return { done: true };
+    // An exported bill is in the books as it was exported: its status in Datamolino is left as it is.
+    if (doc.exported && !doc.errorText)
+      return {
+        fail: {
+          ok: false,
+          title: t('fixDraft.exportedMeanwhileTitle'),
+          detail: t('fixDraft.exportedMeanwhileDetail', { doc: String(flow.ctx.docId), provider: provider(flow) }),
+          next: [],
+        },
+      };
+    return {
+      act: { op: 'set-approval', value: to },
+      key: 'restore-approval',
+      message: t('fixDraft.settingBack', { status: to }),
+      documentId: flow.ctx.docId,
+    };
   },
 };

@@ -1,28 +1,29 @@
 /** Steps on the folder and its documents: open it, Refresh, check it worked, retry failed exports, siblings. */
-
+import { t } from '../i18n';
+import { awaitExportResult, exportResult, exportSentAt } from './export-once';
 import type { Flow, Outcome } from './flow';
-import { goToFolder, manualSteps, onFolder, provider, type Step } from './step';
+import { goToFolder, manualSteps, onDocument, onFolder, provider, type Step } from './step';
 
 export const openFolder: Step = {
   id: 'open-folder',
-  label: (f) => `Open “${f.folderName}”`,
+  label: (f) => t('fixFolder.openLabel', { folder: f.folderName }),
   check: (page, flow) => (onFolder(page, flow) ? { done: true } : goToFolder(flow)),
 };
 
 export const refresh: Step = {
   id: 'refresh',
-  label: (f) => `Folder Menu → Refresh ${provider(f)} Connection`,
+  label: (f) => t('fixFolder.refreshLabel', { provider: provider(f) }),
   check: (page, flow) => {
     if (page.kind === 'connect-screen')
       return {
         fail: {
           ok: false,
-          title: `This folder is not connected to ${provider(flow)}`,
-          detail: 'There is no connection to refresh. Reconnect the folder instead.',
+          title: t('fixFolder.notConnectedTitle', { provider: provider(flow) }),
+          detail: t('fixFolder.notConnectedDetail'),
           next: ['reconnect'],
         },
       };
-    const message = `Refreshing the ${provider(flow)} connection…`;
+    const message = t('fixFolder.refreshing', { provider: provider(flow) });
     const afterClick = flow.pending?.key === 'refresh' && flow.pending.loadId !== page.loadId;
     // Refresh led to another page than the folder (an error page, a page we don't know): going back to click it
     // again would hammer a Datamolino that is failing. Stop once that page has settled.
@@ -32,11 +33,15 @@ export const refresh: Step = {
     }
     if (!onFolder(page, flow)) return goToFolder(flow);
     if (afterClick) {
-      // The page after the click tells whether Datamolino refreshed: its answer, a sync, or no banner.
+      // The page after the click tells whether Datamolino refreshed. What the real app is known to show is the banner,
+      // there or gone once the page has settled; an answer or a sync line (where shown) only adds to that.
       if (page.refreshFailed) return { done: true };
       if (!page.statusLoaded) return { wait: 'page', message };
       if (page.sync === 'syncing' || !page.expired) return { done: true };
-      // Nothing shows a refresh (the page was reloaded before it went through): click again.
+      // Still expired. After a reload or a step back (the user's), the click may never have reached Datamolino:
+      // Refresh once more. Otherwise it did, and it was not enough (the next step says so and offers Reconnect).
+      const userLoaded = page.navigation === 'reload' || page.navigation === 'back_forward';
+      if (!userLoaded || flow.ctx.sent.filter((k) => k === 'refresh').length >= 2) return { done: true };
     }
     return { act: { op: 'menu', item: 'refresh' }, message };
   },
@@ -46,9 +51,8 @@ export const refresh: Step = {
 function refreshDidNotFinish(flow: Flow): Outcome {
   return {
     ok: false,
-    title: 'Datamolino did not finish the Refresh',
-    detail:
-      'After Refresh, Datamolino showed an error page instead of the folder, so Connection Doctor stopped. Nothing else was changed: the folder was not disconnected. Datamolino may have a temporary problem: try again in a few minutes, or follow the steps below.',
+    title: t('fixFolder.refreshUnfinishedTitle'),
+    detail: t('fixFolder.refreshUnfinishedDetail'),
     next: [flow.kind],
     manualSteps: manualSteps(flow),
   };
@@ -57,23 +61,23 @@ function refreshDidNotFinish(flow: Flow): Outcome {
 /** After Refresh: the banner must be gone and the chart of accounts syncing or synced. */
 export const verifyRefresh: Step = {
   id: 'verify-refresh',
-  label: () => 'Check the connection works again',
+  label: () => t('fixFolder.verifyLabel'),
   check: (page, flow, now) => {
-    if (!onFolder(page, flow)) return { wait: 'page', message: 'Waiting for the folder page…' };
+    if (!onFolder(page, flow)) return { wait: 'page', message: t('fixFolder.waitingForFolder') };
     const refreshNotEnough: Outcome = {
       ok: false,
-      title: 'Refresh was not enough',
-      detail: `${provider(flow)} no longer accepts this folder’s connection. Reconnecting it (Disconnect → Connect to ${provider(flow)}) issues a new one.`,
+      title: t('fixFolder.refreshNotEnoughTitle'),
+      detail: t('fixFolder.refreshNotEnoughDetail', { provider: provider(flow) }),
       next: ['reconnect'],
     };
     if (page.refreshFailed) return { fail: refreshNotEnough };
-    if (!page.statusLoaded) return { wait: 'page', message: 'Waiting for the folder to report its connection…' };
+    if (!page.statusLoaded) return { wait: 'page', message: t('fixFolder.waitingForStatus') };
     if (page.expired) return { fail: refreshNotEnough };
     const started = flow.ctx.syncWaitStartedAt ?? now;
     if (page.sync === 'syncing' && now - started < SYNC_WAIT_MS)
       return {
         wait: 'page',
-        message: 'Connection refreshed; the chart of accounts is syncing…',
+        message: t('fixFolder.syncing'),
         ctx: { syncWaitStartedAt: started },
       };
     return { done: true, ctx: { refreshResult: 'ok' } };
@@ -85,41 +89,63 @@ export const SYNC_WAIT_MS = 60_000;
 
 export const collectFailed: Step = {
   id: 'collect-failed',
-  label: () => 'Note the documents whose export failed',
+  label: () => t('fixFolder.collectLabel'),
   check: (page, flow) => {
     if (flow.ctx.failedDocs) return { done: true };
     if (page.kind === 'connect-screen') return { done: true, ctx: { failedDocs: [] } };
     if (onFolder(page, flow) && page.exportFailedTab)
       return { done: true, ctx: { failedDocs: page.forbiddenDocuments } };
     if (!onFolder(page, flow)) return goToFolder(flow);
-    return { act: { op: 'open-tab', tab: 'export-failed' }, message: 'Looking at Export Failed…' };
+    return { act: { op: 'open-tab', tab: 'export-failed' }, message: t('fixFolder.lookingAtFailed') };
   },
 };
 
 /** Dismiss the stale error and export again, document by document. */
 export const retryExports: Step = {
   id: 'retry-exports',
-  label: () => 'Dismiss the old errors and export again',
-  check: (page, flow) => {
+  label: () => t('fixFolder.retryLabel'),
+  check: (page, flow, now, context) => {
     const docs = flow.ctx.failedDocs ?? [];
     const next = docs.find((id) => !flow.ctx.retried[id]);
     if (!next) return { done: true };
     const url = flow.ctx.docUrls[next];
-    const doc = page.kind === 'document' && page.document?.id === next ? page.document : undefined;
+    const retried = (result: 'exported' | 'failed' | 'skipped') => ({
+      done: true as const,
+      ctx: { retried: { ...flow.ctx.retried, [next]: result } },
+    });
+    const doc = onDocument(page, flow, next) ? page.document : undefined;
     if (!doc) {
-      if (!url) return { done: true, ctx: { retried: { ...flow.ctx.retried, [next]: 'skipped' } } };
-      return { act: { op: 'navigate', url }, key: `open:${next}`, message: `Opening document ${next}…` };
+      if (!url) return retried('skipped');
+      return {
+        act: { op: 'navigate', url },
+        key: `open:${next}`,
+        message: t('fixFolder.openingDocument', { doc: next }),
+      };
     }
     if (!page.statusLoaded && !doc.errorText && !doc.exported)
-      return { wait: 'page', message: 'Waiting for the document…' };
-    if (doc.exported && !doc.errorText && flow.ctx.exportClicked[next])
-      return { done: true, ctx: { retried: { ...flow.ctx.retried, [next]: 'exported' } } };
-    if (doc.errorText && flow.ctx.exportClicked[next])
-      return { done: true, ctx: { retried: { ...flow.ctx.retried, [next]: 'failed' } } };
+      return { wait: 'page', message: t('fixFolder.waitingForDocument') };
+    const sentAt = exportSentAt(flow, context, next);
+    const result = exportResult(page);
+    // Exported already (this flow's export, or another's): never again.
+    if (result === 'exported') return retried('exported');
+    if (sentAt !== undefined) {
+      if (result === 'failed') return retried('failed');
+      return awaitExportResult(flow, next, sentAt, url, now);
+    }
     if (doc.canDismiss)
-      return { act: { op: 'dismiss' }, key: `dismiss:${next}`, message: `Dismissing the old error on ${next}…` };
+      return {
+        act: { op: 'dismiss' },
+        key: `dismiss:${next}`,
+        message: t('fixFolder.dismissing', { doc: next }),
+        documentId: next,
+      };
     if (doc.canExport)
-      return { act: { op: 'export' }, key: `export:${next}`, message: `Exporting document ${next} again…` };
+      return {
+        act: { op: 'export' },
+        key: `export:${next}`,
+        message: t('fixFolder.exportingAgain', { doc: next }),
+        documentId: next,
+      };
     // Exported as something other than Draft: Datamolino cannot export it again; leave it alone.
     return { done: true, ctx: { retried: { ...flow.ctx.retried, [next]: 'skipped' } } };
   },
@@ -128,18 +154,18 @@ export const retryExports: Step = {
 /** Business accounts share one connection: visit each sibling and let its page say whether it is healthy now. */
 export const verifySiblings: Step = {
   id: 'verify-siblings',
-  label: () => 'Check the folders that share this connection',
+  label: () => t('fixFolder.siblingsLabel'),
   check: (page, flow) => {
     const next = flow.ctx.siblings.find((s) => !flow.ctx.siblingsChecked[s.folderId]);
     if (!next) return { done: true };
     if (page.kind === 'folder' && page.folderId === next.folderId) {
-      if (!page.statusLoaded) return { wait: 'page', message: `Checking ${next.name}…` };
+      if (!page.statusLoaded) return { wait: 'page', message: t('fixFolder.checking', { folder: next.name }) };
       return { done: true, ctx: { siblingsChecked: { ...flow.ctx.siblingsChecked, [next.folderId]: !page.expired } } };
     }
     return {
       act: { op: 'navigate', url: next.url },
       key: `sibling:${next.folderId}`,
-      message: `Checking ${next.name}…`,
+      message: t('fixFolder.checking', { folder: next.name }),
     };
   },
 };

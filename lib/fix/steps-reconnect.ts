@@ -1,21 +1,32 @@
 /** The hard reset: check the menu, ask, Disconnect, Connect, the user's consent at the provider. */
+import { t } from '../i18n';
 import { confirmation, goToFolder, manualSteps, onFolder, provider, type Step } from './step';
 
 export const preflight: Step = {
   id: 'preflight',
-  label: () => 'Check Folder Menu has Disconnect and Connect',
+  label: () => t('fixReconnect.preflightLabel'),
   check: (page, flow) => {
+    // Without the provider the folder could not be connected again: nothing is disconnected.
+    if (flow.provider === 'unknown')
+      return {
+        fail: {
+          ok: false,
+          title: t('fixReconnect.whichSoftwareTitle'),
+          detail: t('fixReconnect.whichSoftwareDetail'),
+          next: [],
+          manualSteps: manualSteps(flow),
+        },
+      };
     if (page.kind === 'connect-screen' || page.kind === 'connect-choice') return { done: true };
     const menu = flow.ctx.menu;
     if (!menu && !onFolder(page, flow)) return goToFolder(flow);
-    if (!menu) return { act: { op: 'inspect-menu' }, message: 'Checking the Folder Menu…' };
+    if (!menu) return { act: { op: 'inspect-menu' }, message: t('fixReconnect.checkingMenu') };
     if (!menu.found || !menu.disconnect)
       return {
         fail: {
           ok: false,
-          title: menu.found ? 'Disconnect is not in the Folder Menu' : 'Folder Menu not found',
-          detail:
-            'Nothing was changed. Only folder Admins can disconnect and reconnect a folder; the page may also have changed. Follow the steps below, or ask a folder Admin.',
+          title: t(menu.found ? 'fixReconnect.noDisconnectTitle' : 'fixReconnect.noMenuTitle'),
+          detail: t('fixReconnect.noDisconnectDetail'),
           next: [],
           manualSteps: manualSteps(flow),
         },
@@ -26,37 +37,56 @@ export const preflight: Step = {
 
 export const confirmReconnect = confirmation(
   (flow) =>
-    `Reconnect “${flow.folderName}” to ${provider(flow)}? Datamolino will disconnect the folder and you will approve access at ${provider(flow)} again.`,
+    t('fixReconnect.confirm', { folder: flow.folderName, provider: provider(flow) }) +
+    (flow.provider === 'freeagent' ? ` ${t('fixReconnect.confirmFreeAgent')}` : ''),
 );
 
 export const disconnect: Step = {
   id: 'disconnect',
-  label: (f) => `Folder Menu → Disconnect ${provider(f)}`,
+  label: (f) => t('fixReconnect.disconnectLabel', { provider: provider(f) }),
   check: (page, flow) => {
     if (page.kind === 'connect-screen' || page.kind === 'connect-choice') return { done: true };
+    // Disconnect led to a page that is neither its confirmation nor the connect screen: nothing more is clicked there
+    // (it may ask something Connection Doctor cannot read, or be an error).
+    const afterClick = flow.pending?.key === 'disconnect' && flow.pending.loadId !== page.loadId;
+    if (afterClick && page.kind !== 'disconnect-confirm' && !onFolder(page, flow)) {
+      if (!page.statusLoaded)
+        return { wait: 'page', message: t('fixReconnect.disconnecting', { provider: provider(flow) }) };
+      return {
+        fail: {
+          ok: false,
+          title: t('fixReconnect.unknownPageTitle'),
+          detail: t('fixReconnect.unknownPageDetail', { provider: provider(flow) }),
+          next: [],
+          manualSteps: manualSteps(flow),
+        },
+      };
+    }
     if (page.kind === 'disconnect-confirm')
       return {
         act: { op: 'confirm-disconnect' },
         key: 'confirm-disconnect',
-        message: 'Confirming Disconnect…',
+        message: t('fixReconnect.confirmingDisconnect'),
       };
     if (!onFolder(page, flow)) return goToFolder(flow);
     // Done only when the page shows the connect screen: a click lost to a reload is made again.
-    return { act: { op: 'menu', item: 'disconnect' }, message: `Disconnecting ${provider(flow)}…` };
+    return {
+      act: { op: 'menu', item: 'disconnect' },
+      message: t('fixReconnect.disconnecting', { provider: provider(flow) }),
+    };
   },
 };
 
 export const connect: Step = {
   id: 'connect',
-  label: (f) => `Connect to ${provider(f)}`,
+  label: (f) => t('fixReconnect.connectLabel', { provider: provider(f) }),
   check: (page, flow) => {
     if (flow.provider === 'unknown')
       return {
         fail: {
           ok: false,
-          title: 'Which accounting software?',
-          detail:
-            'The folder is disconnected and the page did not say which provider it used. Connect it from the folder.',
+          title: t('fixReconnect.whichSoftwareTitle'),
+          detail: t('fixReconnect.providerUnknownDetail'),
           next: [],
           manualSteps: manualSteps(flow),
         },
@@ -65,32 +95,32 @@ export const connect: Step = {
       return {
         act: { op: 'connect-as', as: flow.ctx.connectAs ?? 'practice' },
         key: 'connect-as',
-        message: 'Choosing how to connect to FreeAgent…',
+        message: t('fixReconnect.choosingConnectAs'),
       };
     if (page.kind === 'connect-screen' && page.folderId === flow.folderId)
       return {
         act: { op: 'connect', provider: flow.provider },
-        message: `Connecting to ${provider(flow)}…`,
+        message: t('fixReconnect.connecting', { provider: provider(flow) }),
       };
     // Connect was clicked (we are at the provider now), or the folder is connected already.
     if (flow.ctx.sent.includes('connect') || flow.ctx.sent.includes('connect-as')) return { done: true };
     if (page.kind === 'folder' && page.folderId === flow.folderId && page.statusLoaded && !page.expired)
       return { done: true };
-    return { wait: 'page', message: 'Waiting for the connect screen…' };
+    return { wait: 'page', message: t('fixReconnect.waitingForConnect') };
   },
 };
 
 export const consent: Step = {
   id: 'consent',
-  label: (f) => `Approve access at ${provider(f)} (you)`,
+  label: (f) => t('fixReconnect.consentLabel', { provider: provider(f) }),
   check: (page, flow) => {
     if (onFolder(page, flow) && page.kind === 'folder' && page.statusLoaded && !page.expired) return { done: true };
     if (onFolder(page, flow) && page.kind === 'connect-screen')
       return {
         fail: {
           ok: false,
-          title: `${provider(flow)} access was not approved`,
-          detail: `The folder is still disconnected. Click Connect to ${provider(flow)} and approve access to reconnect it.`,
+          title: t('fixReconnect.notApprovedTitle', { provider: provider(flow) }),
+          detail: t('fixReconnect.notApprovedDetail', { provider: provider(flow) }),
           next: ['reconnect'],
           manualSteps: manualSteps(flow),
         },
@@ -99,14 +129,14 @@ export const consent: Step = {
       return {
         fail: {
           ok: false,
-          title: `${provider(flow)} still refuses the connection`,
-          detail: `The folder reconnected but the connection expired again. Check the ${provider(flow)} user you approved with can connect apps (Xero: Standard or Adviser).`,
+          title: t('fixReconnect.stillRefusedTitle', { provider: provider(flow) }),
+          detail: t('fixReconnect.stillRefusedDetail', { provider: provider(flow) }),
           next: [],
         },
       };
     return {
       wait: 'consent',
-      message: `Approve access at ${provider(flow)} in this tab (for Xero: “Continue with 1 organisation”). The fix continues when you are back.`,
+      message: t('fixReconnect.waitingForConsent', { provider: provider(flow) }),
     };
   },
 };

@@ -3,8 +3,9 @@
  * whenever health changes, so the popup paints it at once, before it has read and checked every folder.
  */
 import * as z from 'zod/mini';
-import { FOLDER_URGENCY, PROVIDER_LABEL } from '../model';
-import { attentionOf, describeState, FolderHealth } from './model';
+import { t, tn } from '../i18n';
+import { FOLDER_URGENCY, PROVIDER_LABEL, SHOWN_STATES, type ShownState } from '../model';
+import { attentionOf, describeState, FolderHealth, shownState } from './model';
 
 /**
  * Rows painted in the first frame: more than a 600-pixel popup shows (every row is at least 96 px high, under about
@@ -23,16 +24,14 @@ export interface FolderGroup {
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-const byUrgency = (a: FolderHealth, b: FolderHealth) =>
-  FOLDER_URGENCY[a.state] - FOLDER_URGENCY[b.state] || a.name.localeCompare(b.name);
-
-/** Most urgent first, then by name. */
-export const sortByUrgency = (folders: readonly FolderHealth[]) => [...folders].sort(byUrgency);
+const byUrgency = (now: Date) => (a: FolderHealth, b: FolderHealth) =>
+  FOLDER_URGENCY[shownState(a, now)] - FOLDER_URGENCY[shownState(b, now)] || a.name.localeCompare(b.name);
 
 const groupKey = (f: Pick<FolderHealth, 'origin' | 'account'>) => `${f.origin}|${f.account ?? ''}`;
 
 /** Groups by account (and site, when folders come from more than one), the group with the most urgent folder first. */
-export function groupFolders(folders: FolderHealth[]): FolderGroup[] {
+export function groupFolders(folders: FolderHealth[], now = new Date()): FolderGroup[] {
+  const order = byUrgency(now);
   const origins = new Set(folders.map((f) => f.origin));
   const groups = new Map<string, FolderGroup>();
   for (const f of folders) {
@@ -40,15 +39,15 @@ export function groupFolders(folders: FolderHealth[]): FolderGroup[] {
     let group = groups.get(key);
     if (!group) {
       const site = origins.size > 1 ? ` (${new URL(f.origin).host})` : '';
-      group = { key, label: `${f.account ?? 'Other folders'}${site}`, total: 0, folders: [] };
+      group = { key, label: `${f.account ?? t('healthDigest.otherFolders')}${site}`, total: 0, folders: [] };
       groups.set(key, group);
     }
     group.folders.push(f);
     group.total++;
   }
   const list = [...groups.values()];
-  for (const g of list) g.folders.sort(byUrgency);
-  return list.sort((a, b) => byUrgency(a.folders[0]!, b.folders[0]!) || a.label.localeCompare(b.label));
+  for (const g of list) g.folders.sort(order);
+  return list.sort((a, b) => order(a.folders[0]!, b.folders[0]!) || a.label.localeCompare(b.label));
 }
 
 export function matchesSearch(folder: FolderHealth, query: string, now: Date): boolean {
@@ -60,34 +59,45 @@ export function matchesSearch(folder: FolderHealth, query: string, now: Date): b
 
 export const HealthSummary = z.object({
   total: z.number(),
+  /** Folders whose page was read and showed no problem (and not too long ago). */
+  healthy: z.number(),
   needing: z.number(),
+  /** Known only from a list: nothing is known of their connection yet. */
+  unchecked: z.number(),
   /** Folders "fix all" would work on (expired, disconnected, refused exports). */
   fixable: z.number(),
+  /** "3 of 40 folders need attention", "12 healthy, 28 not checked yet", "No folder checked yet". */
   headline: z.string(),
-  /** "2 expired · 1 with refused exports". */
+  /** "12 healthy · 25 not checked yet · 2 expired · 1 with refused exports". */
   detail: z.string(),
 });
 export type HealthSummary = z.infer<typeof HealthSummary>;
 
+/** Counts only what was read: a folder known from a list is "not checked yet", never healthy. */
 export function summarise(folders: FolderHealth[], now: Date): HealthSummary {
-  const count = (state: FolderHealth['state']) => folders.filter((f) => f.state === state).length;
-  const stale = folders.filter((f) => f.state === 'healthy' && attentionOf(f, now) === 'amber').length;
+  const shown = folders.map((f) => shownState(f, now));
+  const count = (state: ShownState) => shown.filter((s) => s === state).length;
+  const healthy = count('healthy');
+  const unchecked = count('unchecked');
   const needing = folders.filter((f) => attentionOf(f, now) !== 'none').length;
-  const parts = [
-    count('expired') && `${count('expired')} expired`,
-    count('disconnected') && `${count('disconnected')} not connected`,
-    count('forbidden') && `${count('forbidden')} with refused exports`,
-    count('unknown') && `${count('unknown')} unknown`,
-    stale && `${stale} not checked recently`,
-  ].filter(Boolean);
   const total = folders.length;
+  // Healthy first, then the rest most urgent first.
+  const parts = (['healthy', ...SHOWN_STATES.filter((s) => s !== 'healthy')] as const).flatMap((state) =>
+    count(state) ? [tn(`healthDigest.${state}`, count(state))] : [],
+  );
+  const folderCount = tn('healthDigest.folders', total);
+  let headline: string;
+  if (needing) headline = tn('healthDigest.needAttention', needing, { folders: folderCount });
+  else if (healthy === 0) headline = total ? t('healthDigest.noneChecked', { folders: folderCount }) : '';
+  else if (unchecked) headline = t('healthDigest.someUnchecked', { healthy, unchecked });
+  else headline = tn('healthDigest.allHealthy', total);
   return {
     total,
+    healthy,
     needing,
+    unchecked,
     fixable: count('expired') + count('disconnected') + count('forbidden'),
-    headline: needing
-      ? `${needing} of ${plural(total, 'folder')} need${needing === 1 ? 's' : ''} attention`
-      : `All ${plural(total, 'folder')} healthy`,
+    headline,
     detail: parts.join(' · '),
   };
 }
@@ -101,7 +111,7 @@ export const HealthDigest = z.object({
 export type HealthDigest = z.infer<typeof HealthDigest>;
 
 export function digestOf(folders: FolderHealth[], now: Date): HealthDigest {
-  const groups = groupFolders(folders);
+  const groups = groupFolders(folders, now);
   const rows: FolderHealth[] = [];
   for (const g of groups) rows.push(...g.folders.slice(0, FIRST_ROWS - rows.length));
   return {

@@ -17,12 +17,28 @@ export function observationsFromPage(page: PageSnapshot): FolderObservation[] {
       forbiddenDocuments: [],
     }));
   if (!page.folderId) return [];
+  // A folder's own page that did not look like what the extension knows, once it has settled: recorded as such.
+  if (page.kind === 'other' && page.unrecognised && page.statusLoaded)
+    return [
+      {
+        origin: page.origin,
+        folderId: page.folderId,
+        provider: page.provider,
+        url: page.folderUrl ?? page.url,
+        scope: 'folder',
+        expired: page.expired,
+        settled: true,
+        unrecognised: page.unrecognised,
+        forbiddenDocuments: [],
+      },
+    ];
   if (page.kind === 'folder' || page.kind === 'connect-screen')
     return [
       {
         origin: page.origin,
         folderId: page.folderId,
         name: page.folderName,
+        organisation: page.organisation,
         provider: page.provider,
         url: page.folderUrl ?? page.url,
         scope: 'folder',

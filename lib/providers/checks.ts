@@ -3,6 +3,7 @@
  * there are. No browser API here: the calls go through the client the caller hands in (lib/providers/client.ts).
  */
 import type * as z from 'zod/mini';
+import { t } from '../i18n';
 import type { ProviderConnection } from '../storage';
 import type { Endpoints } from './endpoints';
 import { FreeAgentCompanyResponseSchema, FreeAgentUserResponseSchema } from './freeagent';
@@ -17,7 +18,12 @@ export interface CheckFindings {
   tenantId?: string;
   organisation?: string;
   user: ProviderConnection['user'];
+  /** Every organisation the connection reaches, with the user's role or permission level in each. */
+  organisations: NonNullable<ProviderConnection['organisations']>;
 }
+
+/** Xero organisations read per check at most (each costs two calls within that organisation's own limits). */
+export const MAX_XERO_ORGANISATIONS = 25;
 
 export type CheckOutcome = { ok: true; findings: CheckFindings } | { ok: false; reconnect: string };
 
@@ -28,29 +34,41 @@ export interface KnownConnection {
   name?: string;
 }
 
-/** Xero: /connections (is the organisation still connected?), Organisation (its name), Users (our user's role). */
+/**
+ * Xero: /connections (which organisations are still connected), then in each: Organisation (its name) and Users (our
+ * user's role there). A role belongs to one organisation: the same user may be Adviser in one and Invoice only in
+ * another.
+ */
 export async function checkXero(
   get: ApiGet,
   known: KnownConnection,
   endpoints: Endpoints['xero'],
 ): Promise<CheckOutcome> {
   const connections = await get(endpoints.connections, XeroConnectionsSchema);
-  const tenant = connections.find((c) => c.tenantId === known.tenantId) ?? connections[0];
-  if (!tenant)
-    return {
-      ok: false,
-      reconnect: 'No Xero organisation is connected to Connection Doctor any more (it was disconnected in Xero).',
-    };
-  const tenantHeader = { 'xero-tenant-id': tenant.tenantId };
-  const org = await get(`${endpoints.accountingApi}/Organisation`, XeroOrganisationResponseSchema, tenantHeader);
-  const users = await get(`${endpoints.accountingApi}/Users`, XeroUsersResponseSchema, tenantHeader);
-  const role = findXeroUserRole(users.Users, known.email);
+  if (!connections.length) return { ok: false, reconnect: t('providerChecks.noXeroOrganisation') };
+  // The organisation chosen at consent first: it is the one shown for the connection as a whole.
+  const tenants = [...connections].sort(
+    (a, b) => Number(b.tenantId === known.tenantId) - Number(a.tenantId === known.tenantId),
+  );
+  const organisations: CheckFindings['organisations'] = [];
+  for (const tenant of tenants.slice(0, MAX_XERO_ORGANISATIONS)) {
+    const tenantHeader = { 'xero-tenant-id': tenant.tenantId };
+    const org = await get(`${endpoints.accountingApi}/Organisation`, XeroOrganisationResponseSchema, tenantHeader);
+    const users = await get(`${endpoints.accountingApi}/Users`, XeroUsersResponseSchema, tenantHeader);
+    organisations.push({
+      id: tenant.tenantId,
+      name: org.Organisations[0]?.Name ?? tenant.tenantName ?? tenant.tenantId,
+      role: findXeroUserRole(users.Users, known.email),
+    });
+  }
+  const first = organisations[0]!;
   return {
     ok: true,
     findings: {
-      tenantId: tenant.tenantId,
-      organisation: org.Organisations[0]?.Name ?? tenant.tenantName ?? undefined,
-      user: { email: known.email, name: known.name, role },
+      tenantId: first.id,
+      organisation: first.name,
+      user: { email: known.email, name: known.name, role: first.role },
+      organisations,
     },
   };
 }
@@ -61,8 +79,7 @@ export async function checkQuickBooks(
   known: KnownConnection,
   endpoints: Endpoints['quickbooks'],
 ): Promise<CheckOutcome> {
-  if (!known.tenantId)
-    return { ok: false, reconnect: 'QuickBooks did not say which company was connected: connect again.' };
+  if (!known.tenantId) return { ok: false, reconnect: t('providerChecks.noQuickBooksCompany') };
   const info = await get(
     `${endpoints.api}${quickBooksCompanyInfoPath(known.tenantId)}`,
     QuickBooksCompanyInfoResponseSchema,
@@ -75,6 +92,7 @@ export async function checkQuickBooks(
       tenantId: known.tenantId,
       organisation: info.CompanyInfo.CompanyName,
       user: { email: user.email ?? known.email, name: name ?? known.name },
+      organisations: [{ id: known.tenantId, name: info.CompanyInfo.CompanyName }],
     },
   };
 }
@@ -90,6 +108,7 @@ export async function checkFreeAgent(get: ApiGet, endpoints: Endpoints['freeagen
       tenantId: company.url,
       organisation: company.name,
       user: { email: user.email, name, role: user.role, permissionLevel: user.permission_level },
+      organisations: [{ id: company.url, name: company.name, role: user.role, permissionLevel: user.permission_level }],
     },
   };
 }

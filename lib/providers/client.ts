@@ -9,6 +9,7 @@ import type { ProviderApp } from '../auth/apps';
 import { callError, type FetchLike, ProviderCallError, refreshGrant } from '../auth/oauth';
 import type { KeyStore } from '../auth/sealing';
 import { refreshAccessToken, usableAccessToken } from '../auth/vault';
+import { t } from '../i18n';
 import { PROVIDER_LABEL, type ProviderId } from '../model';
 import { type ProviderCallBudget, type ProviderConnection, providerCallBudgetItems } from '../storage';
 import { classifyNetworkError, classifyProviderError } from './errors';
@@ -114,7 +115,7 @@ export class ProviderClient {
       throw new ProviderCallError({
         kind: 'rate-limited',
         retryAfterSeconds: seconds,
-        message: `Connection Doctor is pacing its calls to ${PROVIDER_LABEL[this.provider]}; the next check runs in ${seconds} s.`,
+        message: t('providerErrors.pacing', { provider: PROVIDER_LABEL[this.provider], seconds }),
         detail: 'own limit',
       });
     }

@@ -104,15 +104,28 @@ export function providerEndpoints(): Endpoints {
 }
 
 /**
- * Xero scopes. Apps created after 2 March 2026 get the granular `accounting.invoices`; older apps still use
- * `accounting.transactions` (pass `legacyXeroApp`). `accounting.settings.read` lets us read Users (roles).
+ * Host permissions the background needs to call a provider (its token, revocation and API hosts; the consent page
+ * opens in the browser's own window and needs none). Optional in the manifest: asked for when the user connects that
+ * provider, given back on disconnect. Match patterns have no port.
  */
-const XERO_BASE_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'accounting.settings.read'];
+export function providerHostPatterns(provider: ProviderId, endpoints: Endpoints = providerEndpoints()): string[] {
+  const { authorize: _consentPage, ...calls } = endpoints[provider];
+  return [
+    ...new Set(Object.values(calls).map((url: string) => `${new URL(url).protocol}//${new URL(url).hostname}/*`)),
+  ];
+}
 
-export function providerScopes(provider: ProviderId, options: { legacyXeroApp?: boolean } = {}): string[] {
+/**
+ * Xero scopes: read-only, and only what the checks read. `accounting.settings.read` covers Organisation and Users
+ * (the user's role in each organisation); OpenID names the user. Bills are exported by Datamolino with its own
+ * connection, never by Connection Doctor, so no invoice or transaction scope is asked for.
+ */
+const XERO_SCOPES = ['openid', 'profile', 'email', 'offline_access', 'accounting.settings.read'];
+
+export function providerScopes(provider: ProviderId): string[] {
   switch (provider) {
     case 'xero':
-      return [...XERO_BASE_SCOPES, options.legacyXeroApp ? 'accounting.transactions' : 'accounting.invoices'];
+      return [...XERO_SCOPES];
     case 'quickbooks':
       // Intuit's accounting scope plus OpenID for the userinfo endpoint (who connected).
       return ['com.intuit.quickbooks.accounting', 'openid', 'profile', 'email'];

@@ -2,6 +2,7 @@
  * Turns whatever a provider answered into one of a few kinds the rest of the extension acts on, with a message the
  * user can read. Never throws: bodies may be HTML, truncated, empty, huge or of the wrong content type.
  */
+import { t, tn } from '../i18n';
 import { PROVIDER_LABEL, type ProviderId } from '../model';
 import { readFreeAgentErrors } from './freeagent';
 import { type HeadersLike, header, MAX_ERROR_BODY_CHARS, parseRateHeaders } from './http';
@@ -82,7 +83,7 @@ export function classifyNetworkError(provider: ProviderId, error?: unknown): Pro
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : undefined;
   return {
     kind: 'network',
-    message: `Couldn't reach ${name}. Check your internet connection and try again.`,
+    message: t('providerErrors.unreachable', { provider: name }),
     detail: reason ? clip(reason) : undefined,
   };
 }
@@ -98,8 +99,7 @@ function classifyXero(status: number, body: string, json: unknown): ProviderErro
     if (/AuthenticationUnsuccessful/i.test(words)) {
       return {
         kind: 'expired',
-        message:
-          "Xero didn't accept this connection's sign-in. Refresh the connection; if that doesn't help, reconnect.",
+        message: t('providerErrors.xeroSignInRefused'),
         detail,
       };
     }
@@ -109,15 +109,13 @@ function classifyXero(status: number, body: string, json: unknown): ProviderErro
     if (/AuthenticationUnsuccessful/i.test(words)) {
       return {
         kind: 'revoked',
-        message:
-          'Xero refused this connection: the app was disconnected in Xero, the user who connected it has a different role now, or the organisation is inactive. Reconnect the folder with a Standard or Adviser user.',
+        message: t('providerErrors.xeroRevoked'),
         detail,
       };
     }
     return {
       kind: 'permission',
-      message:
-        "Your Xero user isn't allowed to do this. Ask your Xero admin for the Standard role with bill approval, or export as Draft.",
+      message: t('providerErrors.xeroNotAllowed'),
       detail,
     };
   }
@@ -130,8 +128,7 @@ function classifyFreeAgent(status: number, json: unknown): ProviderError | undef
   if (status === 403) {
     return {
       kind: 'permission',
-      message:
-        'Your FreeAgent user\'s access level is too low for this. Bills need the "Bills" level or higher: ask whoever manages users in FreeAgent to raise it.',
+      message: t('providerErrors.freeAgentTooLow'),
       detail,
     };
   }
@@ -152,16 +149,15 @@ function classifyQuickBooksFault(
   if (fault.code === 3100 || (fault.code === undefined && type === 'AUTHORIZATION')) {
     return {
       kind: 'permission',
-      message:
-        "QuickBooks refused this: the connected user isn't allowed to do it. Only QuickBooks admins (or accountant users) can connect apps; ask your QuickBooks admin to check the user's access, then reconnect.",
+      message: t('providerErrors.quickBooksNotAllowed'),
       detail,
     };
   }
   if (fault.code === 3001) return { ...rateLimited(name, undefined, retryAfterSeconds), detail };
   if (type === 'SYSTEMFAULT') return providerDown(name, status, retryAfterSeconds, detail);
   if (status >= 200 && status < 300) {
-    const reason = fault.message ? clip(fault.message, 160) : 'no reason given';
-    return { kind: 'unknown', message: `QuickBooks refused the request: ${reason}.`, detail };
+    const reason = fault.message ? clip(fault.message, 160) : t('providerErrors.noReasonGiven');
+    return { kind: 'unknown', message: t('providerErrors.quickBooksRefused', { reason }), detail };
   }
   return undefined;
 }
@@ -175,14 +171,14 @@ function classifyOAuthError(name: string, status: number, error: OAuthError): Pr
     case 'invalid_grant':
       return {
         kind: 'revoked',
-        message: `${name} no longer accepts this connection's sign-in (it ran out, was used elsewhere or was revoked). Reconnect the folder.`,
+        message: t('providerErrors.grantGone', { provider: name }),
         detail,
       };
     case 'invalid_client':
     case 'unauthorized_client':
       return {
         kind: 'unknown',
-        message: `${name} rejected this app's credentials. Check the ${name} app settings in the extension's options.`,
+        message: t('providerErrors.badCredentials', { provider: name }),
         detail,
       };
     case 'invalid_token':
@@ -200,7 +196,7 @@ function classifyByStatus(name: string, status: number, detail: string): Provide
   if (status === 403) {
     return {
       kind: 'permission',
-      message: `Your ${name} user isn't allowed to do this. Ask your ${name} admin to check your user's access.`,
+      message: t('providerErrors.notAllowed', { provider: name }),
       detail,
     };
   }
@@ -211,7 +207,7 @@ function otherwise(name: string, status: number, body: string, json: unknown, de
   if (status >= 200 && status < 300) {
     return {
       kind: 'malformed',
-      message: `${name} sent an answer we couldn't read. Try again; if it keeps happening, reconnect.`,
+      message: t('providerErrors.unreadable', { provider: name }),
       detail: clip(
         `HTTP ${status}: ${body.trim() === '' ? 'empty body' : json === undefined ? 'unreadable body' : 'unexpected shape'}`,
       ),
@@ -223,7 +219,7 @@ function otherwise(name: string, status: number, body: string, json: unknown, de
 function expired(name: string, detail: string): ProviderError {
   return {
     kind: 'expired',
-    message: `Your ${name} connection has expired. Refreshing it usually fixes this; if not, reconnect.`,
+    message: t('providerErrors.expired', { provider: name }),
     detail,
   };
 }
@@ -231,7 +227,7 @@ function expired(name: string, detail: string): ProviderError {
 function scope(name: string, detail: string): ProviderError {
   return {
     kind: 'scope',
-    message: `The connection is missing an access right ${name} needs for this. Reconnect and allow everything ${name} asks for.`,
+    message: t('providerErrors.scope', { provider: name }),
     detail,
   };
 }
@@ -243,15 +239,15 @@ function rateLimited(name: string, headers: HeadersLike | undefined, retryAfterS
     return {
       kind: 'rate-limited',
       retryAfterSeconds,
-      message: `${name}'s daily limit of calls for this organisation is used up. Try again tomorrow.`,
+      message: t('providerErrors.dailyLimit', { provider: name }),
       detail,
     };
   }
-  const wait = retryAfterSeconds === undefined ? 'a minute' : describeSeconds(retryAfterSeconds);
+  const wait = retryAfterSeconds === undefined ? t('providerErrors.aMinute') : describeSeconds(retryAfterSeconds);
   return {
     kind: 'rate-limited',
     retryAfterSeconds,
-    message: `${name} is limiting how fast it can be called. Try again in ${wait}.`,
+    message: t('providerErrors.limited', { provider: name, wait }),
     detail,
   };
 }
@@ -260,13 +256,13 @@ function providerDown(name: string, status: number, retryAfterSeconds: number | 
   return {
     kind: 'provider-down',
     retryAfterSeconds,
-    message: `${name} isn't answering normally right now. Try again in a few minutes.`,
+    message: t('providerErrors.down', { provider: name }),
     detail: clip(why.startsWith('HTTP') ? why : `HTTP ${status}: ${why}`),
   };
 }
 
 function unknown(name: string, status: number, detail: string): ProviderError {
-  return { kind: 'unknown', message: `${name} refused the request (error ${status}).`, detail };
+  return { kind: 'unknown', message: t('providerErrors.refused', { provider: name, status }), detail };
 }
 
 function summary(status: number, json: unknown): string {
@@ -295,10 +291,10 @@ function isHtml(body: string, contentType: string): boolean {
 }
 
 function describeSeconds(seconds: number): string {
-  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  if (seconds < 60) return tn('providerErrors.seconds', seconds);
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 120) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-  return `${Math.ceil(minutes / 60)} hours`;
+  if (minutes < 120) return tn('providerErrors.minutes', minutes);
+  return tn('providerErrors.hours', Math.ceil(minutes / 60));
 }
 
 /** One line, no markup, bounded length: provider text can be anything. */

@@ -2,6 +2,7 @@
  * When a provider will drop a connection nobody uses, judged from the last successful use (an export or a
  * refresh) we saw. A connection is kept alive only by being used: each use rotates the refresh token.
  */
+import { t } from '../i18n';
 import { PROVIDER_LABEL, type ProviderId } from '../model';
 
 export interface Foresight {
@@ -39,7 +40,7 @@ export function connectionForesight(provider: ProviderId, input: ForesightInput)
   if (!input.lastUsedAt || Number.isNaN(input.lastUsedAt.getTime())) {
     return {
       level: 'unknown',
-      message: `No successful export seen yet, so we can't tell when ${name} will drop this connection.`,
+      message: t('providerForesight.noExportSeen', { provider: name }),
     };
   }
 
@@ -57,7 +58,7 @@ export function connectionForesight(provider: ProviderId, input: ForesightInput)
       lapsesAt,
       warnFrom,
       level: now >= lapsesAt ? 'lapsed' : 'ok',
-      message: 'FreeAgent keeps connections for years, though FreeAgent can end one early; we will say if it does.',
+      message: t('providerForesight.freeAgent'),
     };
   }
   if (now >= lapsesAt) {
@@ -66,8 +67,8 @@ export function connectionForesight(provider: ProviderId, input: ForesightInput)
       warnFrom,
       level: 'lapsed',
       message: cappedByAge
-        ? `QuickBooks ended this connection on ${day(lapsesAt)}, 5 years after it was first made — reconnect the folder.`
-        : `${name} has most likely dropped this connection: it was last used on ${day(input.lastUsedAt)} — reconnect the folder.`,
+        ? t('providerForesight.quickBooksEnded', { day: day(lapsesAt) })
+        : t('providerForesight.dropped', { provider: name, day: day(input.lastUsedAt) }),
     };
   }
   if (cappedByAge) {
@@ -75,14 +76,14 @@ export function connectionForesight(provider: ProviderId, input: ForesightInput)
       lapsesAt,
       warnFrom,
       level: now >= warnFrom ? 'soon' : 'ok',
-      message: `QuickBooks ends every connection 5 years after it was first made: reconnect this folder before ${day(lapsesAt)}.`,
+      message: t('providerForesight.quickBooksCap', { day: day(lapsesAt) }),
     };
   }
   return {
     lapsesAt,
     warnFrom,
     level: now >= warnFrom ? 'soon' : 'ok',
-    message: `${name} will drop this connection around ${day(lapsesAt)} if no export happens before then.`,
+    message: t('providerForesight.willDrop', { provider: name, day: day(lapsesAt) }),
   };
 }
 

@@ -2,6 +2,7 @@
  * Plain-words answers to "can the user behind this connection export here?". A Datamolino connection acts as the
  * provider user who authorised it, so that user's role decides which exports succeed.
  */
+import { type MessageKey, t } from '../i18n';
 import type { XeroRole, XeroUser } from './xero';
 
 export interface PermissionDiagnosis {
@@ -40,28 +41,29 @@ type Ability = boolean | 'unknown';
  */
 export const XERO_ROLE_RIGHTS: Record<
   XeroRole,
-  { label: string; canAuthoriseApps: Ability; canCreateBills: Ability; canApproveBills: Ability }
+  { shownAs: RoleKey; canAuthoriseApps: Ability; canCreateBills: Ability; canApproveBills: Ability }
 > = {
-  STANDARD: { label: 'Standard', canAuthoriseApps: true, canCreateBills: true, canApproveBills: true },
-  FINANCIALADVISER: { label: 'Adviser', canAuthoriseApps: true, canCreateBills: true, canApproveBills: true },
-  INVOICEONLY: { label: 'Invoice only', canAuthoriseApps: false, canCreateBills: true, canApproveBills: false },
-  READONLY: { label: 'Read only', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
-  MANAGEDCLIENT: { label: 'Managed client', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
-  CASHBOOKCLIENT: { label: 'Cashbook client', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
-  REMOVED: { label: 'Removed', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
+  STANDARD: { shownAs: 'standard', canAuthoriseApps: true, canCreateBills: true, canApproveBills: true },
+  FINANCIALADVISER: { shownAs: 'adviser', canAuthoriseApps: true, canCreateBills: true, canApproveBills: true },
+  INVOICEONLY: { shownAs: 'invoiceOnly', canAuthoriseApps: false, canCreateBills: true, canApproveBills: false },
+  READONLY: { shownAs: 'readOnly', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
+  MANAGEDCLIENT: { shownAs: 'managedClient', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
+  CASHBOOKCLIENT: { shownAs: 'cashbookClient', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
+  REMOVED: { shownAs: 'removed', canAuthoriseApps: false, canCreateBills: false, canApproveBills: false },
   UNKNOWN: {
-    label: 'Unknown',
+    shownAs: 'unknown',
     canAuthoriseApps: 'unknown',
     canCreateBills: 'unknown',
     canApproveBills: 'unknown',
   },
 };
 
-export function xeroRoleLabel(role: XeroRole): string {
-  return XERO_ROLE_RIGHTS[role].label;
-}
+/** The role's name as shown: its message in locales/en.yml `providerRoles`. */
+type RoleKey = MessageKey extends infer K ? (K extends `providerRoles.${infer R}` ? R : never) : never;
 
-const ASK_XERO_APPROVER = 'the Standard role with bill approval';
+export function xeroRoleLabel(role: XeroRole): string {
+  return t(`providerRoles.${XERO_ROLE_RIGHTS[role].shownAs}`);
+}
 
 /** `approvalStatus` is Datamolino's label (or Xero's DRAFT/SUBMITTED/AUTHORISED); omit it to judge the role alone. */
 export function diagnoseXero(
@@ -71,36 +73,36 @@ export function diagnoseXero(
   if (role === undefined) {
     return {
       canExport: 'unknown',
-      verdict:
-        "We couldn't find your user among this Xero organisation's users, so we can't tell what it may do — run the draft-status test.",
+      verdict: t('providerPermissions.xeroUserNotFound'),
     };
   }
   const rights = XERO_ROLE_RIGHTS[role];
-  const label = `role: ${rights.label}`;
+  const label = t('providerPermissions.role', { role: xeroRoleLabel(role) });
+  const askFor = t('providerPermissions.askXeroApprover');
   if (role === 'REMOVED') {
     return {
       canExport: false,
-      verdict: `Your user is no longer part of this Xero organisation (${label}) — reconnect the folder with a current Standard or Adviser user.`,
-      askFor: 'a Standard or Adviser user in this organisation',
+      verdict: t('providerPermissions.xeroRemoved', { label }),
+      askFor: t('providerPermissions.askStandardOrAdviser'),
     };
   }
   if (rights.canCreateBills === 'unknown') {
     return {
       canExport: 'unknown',
-      verdict: `Xero doesn't say what your user may do (${label}) — run the draft-status test to find out.`,
+      verdict: t('providerPermissions.xeroRightsUnknown', { label }),
     };
   }
   if (!rights.canCreateBills) {
     return {
       canExport: false,
-      verdict: `Your Xero user can't create bills (${label}) — ask your Xero admin for ${ASK_XERO_APPROVER}.`,
-      askFor: ASK_XERO_APPROVER,
+      verdict: t('providerPermissions.xeroCannotCreate', { label, askFor }),
+      askFor,
     };
   }
   if (rights.canApproveBills === true) {
     return {
       canExport: true,
-      verdict: `Your Xero user can create and approve bills (${label}), so Xero permissions are not what blocks the export.`,
+      verdict: t('providerPermissions.xeroCanApprove', { label }),
     };
   }
 
@@ -108,13 +110,13 @@ export function diagnoseXero(
   if (status === 'Draft') {
     return {
       canExport: true,
-      verdict: `Your Xero user can create draft bills but can't approve them (${label}) — exporting as Draft works.`,
+      verdict: t('providerPermissions.xeroDraftOnly', { label }),
     };
   }
   return {
     canExport: status === undefined ? 'unknown' : false,
-    verdict: `Your Xero user can't approve bills (${label}) — ask your Xero admin for ${ASK_XERO_APPROVER}, or export as Draft.`,
-    askFor: ASK_XERO_APPROVER,
+    verdict: t('providerPermissions.xeroCannotApprove', { label, askFor }),
+    askFor,
   };
 }
 
@@ -146,36 +148,34 @@ export function diagnoseFreeAgent(permissionLevel: number | undefined): Permissi
   if (permissionLevel === undefined || name === undefined) {
     return {
       canExport: 'unknown',
-      verdict: "We couldn't read your FreeAgent access level, so we can't tell whether you may create bills.",
+      verdict: t('providerPermissions.freeAgentUnknown'),
     };
   }
-  const label = `access level: ${name}`;
+  const label = t('providerPermissions.accessLevel', { level: name });
   if (permissionLevel >= FREEAGENT_BILLS_LEVEL) {
-    return { canExport: true, verdict: `Your FreeAgent user may create bills (${label}).` };
+    return { canExport: true, verdict: t('providerPermissions.freeAgentMay', { label }) };
   }
   return {
     canExport: false,
-    verdict: `Your FreeAgent user can't create bills (${label}) — ask whoever manages users in FreeAgent to raise your access to "Bills" or higher.`,
-    askFor: 'access level "Bills" or higher',
+    verdict: t('providerPermissions.freeAgentCannot', { label }),
+    askFor: t('providerPermissions.askFreeAgentBills'),
   };
 }
 
 /** QuickBooks does not tell apps a user's role; the caller passes what it knows. */
 export function diagnoseQuickBooks({ isAdmin }: { isAdmin?: boolean }): PermissionDiagnosis {
   if (isAdmin === true) {
-    return { canExport: true, verdict: 'Your QuickBooks user is an admin, so it may connect apps and create bills.' };
+    return { canExport: true, verdict: t('providerPermissions.quickBooksAdmin') };
   }
   if (isAdmin === false) {
     return {
       canExport: false,
-      verdict:
-        "Your QuickBooks user isn't an admin — only QuickBooks admins (or accountant users) can connect apps. Ask your QuickBooks admin to reconnect the folder, or to make you an admin.",
-      askFor: 'admin rights in QuickBooks',
+      verdict: t('providerPermissions.quickBooksNotAdmin'),
+      askFor: t('providerPermissions.askQuickBooksAdmin'),
     };
   }
   return {
     canExport: 'unknown',
-    verdict:
-      'QuickBooks doesn\'t tell apps what a user may do. If exports fail with "AuthorizationFailed", ask your QuickBooks admin to check your user\'s rights, or to reconnect the folder.',
+    verdict: t('providerPermissions.quickBooksUnknown'),
   };
 }

@@ -4,10 +4,12 @@
  * per provider and per folder. Pure.
  */
 import type { FolderHealth } from '../health/model';
+import { t } from '../i18n';
 import {
   APPROVAL_STATUSES,
   type ApprovalStatus,
   type ForesightLevel,
+  PROVIDER_LABEL,
   type ProviderAppMode,
   type ProviderId,
   type ProviderState,
@@ -66,12 +68,19 @@ export interface ProviderStatus {
    * QuickBooks and FreeAgent: one, without a status).
    */
   exportAs?: ExportAnswer[];
+  /** Each organisation the connection reaches, with the user's role and answers there. */
+  organisations?: { name: string; roleLabel?: string; exportAs: ExportAnswer[] }[];
   /** The Datamolino folders seen with this provider, with when their connection is likely to lapse. */
   folders?: {
     key: string;
     name: string;
-    /** Only for folders whose name (or account) matches the connected organisation: the same user's answers. */
+    /** The organisation the folder's page says it is connected to. */
+    organisation?: string;
+    /** The answers of the connection's user in that organisation (its role there). */
     exportAs?: ExportAnswer[];
+    roleLabel?: string;
+    /** Why there are no answers for this folder (its organisation unknown, or out of the user's reach). */
+    note?: string;
     foresight: ForesightView;
   }[];
   app: { configured: boolean; mode: ProviderAppMode };
@@ -129,35 +138,58 @@ function orgWords(name: string): string {
     .trim();
 }
 
+/** Two names of one organisation: case, punctuation and the company suffix do not count. */
+export const sameOrganisation = (a: string, b: string) => orgWords(a) !== '' && orgWords(a) === orgWords(b);
+
+type OrganisationAccess = NonNullable<ProviderConnection['organisations']>[number];
+
 /**
- * Whether a folder most likely books into the organisation we are connected to: its name or account is the
- * organisation's name, or starts with it ("Harbour Bakery – Café"). Datamolino pages do not name the organisation.
+ * The organisation a folder is connected to, among those the extension's connection reaches, by the name the
+ * folder's page shows. Undefined when the page does not say, or the connection's user cannot see it.
  */
-export function folderMatchesOrganisation(
-  folder: Pick<FolderHealth, 'name' | 'account'>,
-  organisation: string,
-): boolean {
-  const org = orgWords(organisation);
-  if (!org) return false;
-  return [folder.name, folder.account ?? ''].some((text) => {
-    const words = orgWords(text);
-    return words === org || words.startsWith(`${org} `);
-  });
+export function organisationOf(
+  folder: Pick<FolderHealth, 'organisation'>,
+  connection: Pick<ProviderConnection, 'organisations'> | null,
+): OrganisationAccess | undefined {
+  const name = folder.organisation;
+  return name ? connection?.organisations?.find((o) => sameOrganisation(o.name, name)) : undefined;
+}
+
+/** The answers of the connection's user in one organisation (its role there), or why there are none. */
+function folderAnswers(
+  provider: ProviderId,
+  folder: FolderHealth,
+  c: ProviderConnection | null,
+): { exportAs?: ExportAnswer[]; roleLabel?: string; note?: string } {
+  if (!c?.lastSuccess || c.reconnectNeeded) return {};
+  const name = PROVIDER_LABEL[provider];
+  if (!folder.organisation) return { note: t('providerStatus.organisationUnknown', { provider: name }) };
+  const org = organisationOf(folder, c);
+  if (!org) {
+    const { email } = c.user;
+    const words = { provider: name, organisation: folder.organisation };
+    return {
+      note: email ? t('providerStatus.cannotSeeWithEmail', { ...words, email }) : t('providerStatus.cannotSee', words),
+    };
+  }
+  const user = { ...c.user, role: org.role, permissionLevel: org.permissionLevel ?? c.user.permissionLevel };
+  const roleLabel = provider === 'xero' && org.role ? xeroRoleLabel(org.role as XeroRole) : undefined;
+  return { exportAs: diagnose(provider, user).exportAs, ...(roleLabel ? { roleLabel } : {}) };
 }
 
 export function providerStatus(input: StatusInput): ProviderStatus {
   const { provider, connection: c, now } = input;
-  // The user's answers apply to a folder only when it books into the organisation this connection reads.
-  const answers = c?.lastSuccess && !c.reconnectNeeded ? diagnose(provider, c.user).exportAs : undefined;
+  // The user's answers apply to a folder only for the organisation its page says it is connected to.
   const folders = input.folders
     .filter((f) => f.provider === provider)
     .map((f) => ({
       key: f.key,
       name: f.name,
+      ...(f.organisation ? { organisation: f.organisation } : {}),
       foresight: foresightJson(
         connectionForesight(provider, { lastUsedAt: f.lastExportSeen ? new Date(f.lastExportSeen) : undefined, now }),
       ),
-      ...(answers && c?.organisation && folderMatchesOrganisation(f, c.organisation) ? { exportAs: answers } : {}),
+      ...folderAnswers(provider, f, c),
     }));
   const base = { provider, app: input.app, ...(folders.length ? { folders } : {}) };
   if (!c) return { ...base, connected: false, state: 'not-connected' };
@@ -193,6 +225,20 @@ export function providerStatus(input: StatusInput): ProviderStatus {
     ...(problem ? { problem } : {}),
     // Only once a check has read the user: before that we would be guessing.
     ...(known ? { diagnosis, exportAs } : {}),
+    // Each organisation the connection reaches, with the user's answers there.
+    ...(known && c.organisations
+      ? {
+          organisations: c.organisations.map((o) => ({
+            name: o.name,
+            ...(provider === 'xero' && o.role ? { roleLabel: xeroRoleLabel(o.role as XeroRole) } : {}),
+            exportAs: diagnose(provider, {
+              ...c.user,
+              role: o.role,
+              permissionLevel: o.permissionLevel ?? c.user.permissionLevel,
+            }).exportAs,
+          })),
+        }
+      : {}),
     foresight: foresightJson(
       connectionForesight(provider, {
         lastUsedAt: c.lastUsedAt ? new Date(c.lastUsedAt) : undefined,

@@ -4,7 +4,7 @@ import type { FolderHealth } from '../../lib/health/model';
 import type { BrowserRun } from './lab';
 
 const PROVIDERS = ['xero', 'quickbooks', 'freeagent'] as const;
-const STATES = ['healthy', 'healthy', 'healthy', 'expired', 'forbidden', 'unknown'] as const;
+const STATES = ['healthy', 'healthy', 'healthy', 'expired', 'forbidden', 'unchecked'] as const;
 
 export const FOLDER_NAME_PREFIX = 'Bench Client ';
 const benchFolderName = (i: number) => `${FOLDER_NAME_PREFIX}${String(i + 1).padStart(4, '0')} Ltd`;
@@ -26,6 +26,7 @@ export function benchFolders(count: number, origin: string, now = new Date()): R
       state,
       since: at,
       lastSeen: at,
+      ...(state === 'unchecked' ? {} : { lastRead: at }),
       forbiddenDocuments: state === 'forbidden' ? [String(900_000 + i)] : [],
       url: `${origin}/en/folders/${folderId}`,
     };

@@ -8,7 +8,8 @@ import { CHROMIUM_PATH } from '../browsers';
 export { CHROMIUM_PATH };
 
 export const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 4600);
-export const EXTENSION_DIR = path.resolve('.output/chrome-mv3-sandbox');
+/** The sandbox build (WXT_OUT_DIR moves it, so two builds and runs can live side by side). */
+export const EXTENSION_DIR = path.resolve(process.env.WXT_OUT_DIR ?? '.output', 'chrome-mv3-sandbox');
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

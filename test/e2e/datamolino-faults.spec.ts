@@ -219,13 +219,13 @@ test('Datamolino pages without the expected controls on the way to Reconnect: no
   const since = (await api.log()).at(-1)!.seq;
   await folder.panelButton('Reconnect…');
 
-  await folder.expectOutcome('The page did not respond');
+  await folder.expectOutcome('Stopped before changing anything');
   await expect(folder.panel.getByRole('list', { name: 'Manual steps' })).toContainText(
     'Folder Menu → Disconnect, then click Connect to Xero',
   );
   const popup = await openPopup(context, extensionId);
   const card = popup.getByRole('region', { name: 'Reconnect · Northwind Traders' });
-  await expect(card.getByRole('status')).toHaveText('The page did not respond');
+  await expect(card.getByRole('status')).toHaveText('Stopped before changing anything');
   await expect(card.getByRole('list', { name: 'Manual steps' })).toContainText('Folder Menu');
 
   // The broken pages were opened a few times, then the flow stopped: it never asked to Disconnect, nor posted anything.

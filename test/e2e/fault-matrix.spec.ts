@@ -26,6 +26,7 @@ import {
   TEST_CLIENT_SECRET,
 } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
+import { clearStored, readStored, writeTrusted } from './stored';
 
 /**
  * One browser for all runs of a worker, brought back to a fresh extension before each run: every tab and window
@@ -63,11 +64,8 @@ async function freshExtension(context: BrowserContext) {
   for (const other of context.pages())
     if (other !== admin) await Promise.race([other.close().catch(() => undefined), sleep(2000)]);
   await stopServiceWorker(context, admin);
-  await admin.evaluate(async () => {
-    await chrome.alarms.clearAll();
-    await chrome.storage.local.clear();
-    await chrome.storage.session.clear();
-  });
+  await admin.evaluate(() => chrome.alarms.clearAll());
+  await clearStored(admin);
   await context.clearCookies();
   await context.newPage(); // the run's own tab
   await admin.close();
@@ -109,6 +107,8 @@ interface Stored {
   flows: Flow[];
   local: Record<string, unknown>;
   session: Record<string, unknown>;
+  /** Secrets and the audit log: the extension origin's IndexedDB (lib/storage-areas.ts). */
+  trusted: Record<string, unknown>;
 }
 
 function storageReader(context: BrowserContext, extensionId: string) {
@@ -120,18 +120,17 @@ function storageReader(context: BrowserContext, extensionId: string) {
     }
     return reader;
   };
-  const read = async (): Promise<Stored> =>
-    (await page()).evaluate(async () => {
-      const local = await chrome.storage.local.get(null);
-      const session = await chrome.storage.session.get(null);
-      return {
-        health: (local.health ?? {}) as Record<string, unknown>,
-        audit: (local.auditLog ?? []) as unknown[],
-        flows: Object.values(local.flows ?? {}) as Flow[],
-        local,
-        session,
-      };
-    });
+  const read = async (): Promise<Stored> => {
+    const { local, session, trusted } = await readStored(await page());
+    return {
+      health: (local.health ?? {}) as Record<string, unknown>,
+      audit: (trusted.auditLog ?? []) as unknown[],
+      flows: Object.values(session.flows ?? {}) as Flow[],
+      local,
+      session,
+      trusted,
+    };
+  };
   return Object.assign(read, { page });
 }
 type StorageReader = ReturnType<typeof storageReader>;
@@ -151,6 +150,19 @@ interface FlowScenario {
   done: RegExp;
   /** The effect the sandbox must have seen when the scenario ends well. */
   check(api: SandboxApi): Promise<void>;
+}
+
+/** No document was exported twice: each export Datamolino made went through once at most. */
+async function expectOneExportPerDocument(api: SandboxApi) {
+  const exported = (await api.log({ service: 'datamolino', event: 'document.export' })).filter(
+    (e) => (e.detail as { status?: string } | undefined)?.status === 'exported',
+  );
+  const perDocument = new Map<unknown, number>();
+  for (const e of exported) {
+    const id = (e.detail as { documentId?: unknown }).documentId;
+    perDocument.set(id, (perDocument.get(id) ?? 0) + 1);
+  }
+  expect([...perDocument].filter(([, n]) => n > 1)).toEqual([]);
 }
 
 async function expectConnected(api: SandboxApi, folderId: string) {
@@ -194,7 +206,8 @@ const FLOW_SCENARIOS: FlowScenario[] = [
     done: /Draft worked/,
     check: async (api) => {
       const created = await api.log({ service: 'xero', event: 'invoice.create' });
-      expect(created.some((e) => e.status < 300)).toBe(true);
+      // Exactly one bill, whatever the fault (a reload, a closed tab, a stopped worker right after Export).
+      expect(created.filter((e) => e.status < 300)).toHaveLength(1);
       await expectConnected(api, '201');
     },
   },
@@ -326,6 +339,8 @@ for (const scenario of FLOW_SCENARIOS)
             expect(ending, `${scenario.name} after ${fault}`).toMatch(scenario.done);
           }
           await scenario.check(api);
+          // Whatever the fault, no document went to the provider twice.
+          await expectOneExportPerDocument(api);
 
           // Nothing lost: earlier audit entries unchanged, health still there and well-formed, no token appeared.
           const after = await stored();
@@ -336,6 +351,7 @@ for (const scenario of FLOW_SCENARIOS)
               .filter((k) => k.startsWith('provider'))
               .sort();
           expect(tokenKeys(after.local)).toEqual(tokenKeys(before.local));
+          expect(tokenKeys(after.trusted)).toEqual(tokenKeys(before.trusted));
         },
       );
 
@@ -436,14 +452,15 @@ async function liveGrant(stored: StorageReader, sandbox: Sandbox, provider: Prov
 }
 
 async function expectTokensSafe(stored: StorageReader, sandbox: Sandbox, provider: ProviderId, grantId: string) {
-  const { local } = await stored();
+  const { local, trusted } = await stored();
   // The refresh token is stored sealed, for the grant the connection names; no token in local storage in clear.
-  expect(local[`providerRefreshToken:${provider}`]).toEqual({
-    grantId: (local[`providerConnection:${provider}`] as { grantId: string }).grantId,
+  expect(trusted[`providerRefreshToken:${provider}`]).toEqual({
+    grantId: (trusted[`providerConnection:${provider}`] as { grantId: string }).grantId,
     iv: expect.any(String),
     data: expect.any(String),
   });
   expect(strings(local).filter((s) => sandbox.providers.grantIdForToken(provider, s))).toEqual([]);
+  expect(strings(trusted).filter((s) => sandbox.providers.grantIdForToken(provider, s))).toEqual([]);
   // Session storage holds the access token of the connected grant only (none from an abandoned attempt).
   expect(await liveGrant(stored, sandbox, provider)).toBe(grantId);
 }
@@ -462,6 +479,7 @@ for (const scenario of OAUTH_SCENARIOS)
           try {
             const stored = storageReader(context, extensionId);
             expect(Object.keys((await stored()).local)).toEqual([]);
+            expect(Object.keys((await stored()).trusted).filter((k) => k.startsWith('provider'))).toEqual([]);
             const reader = await stored.page();
             if (scenario.app) {
               // The provider app settings, as the options page writes them.
@@ -469,7 +487,7 @@ for (const scenario of OAUTH_SCENARIOS)
                 scenario.app === 'exchange-endpoint'
                   ? { [provider]: { mode: 'exchange-endpoint', exchangeUrl: exchange!.url } }
                   : { [provider]: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: TEST_CLIENT_SECRET } };
-              await reader.evaluate((providerApps) => chrome.storage.local.set({ providerApps }), apps);
+              await writeTrusted(reader, { providerApps: apps });
             }
             if (step !== 'consent')
               await api.post('fault', {
@@ -512,7 +530,7 @@ for (const scenario of OAUTH_SCENARIOS)
                 await sleep(300); // the redirect is back: the exchange is on its way
               } else {
                 await waitFor(
-                  async () => (await stored()).local[`providerConnection:${provider}`] ?? undefined,
+                  async () => (await stored()).trusted[`providerConnection:${provider}`] ?? undefined,
                   'the saved connection',
                 );
               }

@@ -1,7 +1,9 @@
+import type { Worker } from '@playwright/test';
 /// <reference types="chrome" />
 import { inContentScript } from './content-world';
 import { expect, test } from './fixtures';
 import { SandboxApi } from './sandbox-api';
+import { readStored } from './stored';
 
 /** Malformed messages, made up deterministically: wrong types, unknown verbs, missing and oversized fields. */
 function malformedMessages(count: number): unknown[] {
@@ -36,7 +38,15 @@ function malformedMessages(count: number): unknown[] {
   return out;
 }
 
-const STORAGE_SNAPSHOT = `chrome.storage.local.get(null).then((all) => JSON.stringify(Object.keys(all).sort().map((k) => [k, all[k]])))`;
+/** Everything kept (local storage and the trusted area), as one comparable string. */
+const storageSnapshot = async (worker: Worker) => {
+  const stored = await readStored(worker);
+  const sorted = (area: Record<string, unknown>) =>
+    Object.keys(area)
+      .sort()
+      .map((k) => [k, area[k]]);
+  return JSON.stringify([sorted(stored.local), sorted(stored.trusted)]);
+};
 
 test('1,000 malformed messages from a content script and 1,000 from an extension page: each refused clearly, nothing changes', async ({
   page,
@@ -51,7 +61,7 @@ test('1,000 malformed messages from a content script and 1,000 from an extension
   const messages = malformedMessages(1000);
   // Let the page's own settled report (1.5 s after load) land first: after it, only our messages could change state.
   await page.waitForTimeout(2500);
-  const before = await serviceWorker.evaluate(STORAGE_SNAPSHOT);
+  const before = await storageSnapshot(serviceWorker);
 
   const fromContent = (await inContentScript(
     context,
@@ -82,7 +92,7 @@ test('1,000 malformed messages from a content script and 1,000 from an extension
   console.log(`${fromContent.length + fromPage.length} malformed messages refused`);
   // The page keeps working and nothing stored changed.
   await expect(page.locator('connection-doctor-fix')).toHaveCount(1);
-  expect(await serviceWorker.evaluate(STORAGE_SNAPSHOT)).toBe(before);
+  expect(await storageSnapshot(serviceWorker)).toBe(before);
 });
 
 test('tokens are not readable from a content script', async ({ page, context, sandbox }) => {

@@ -6,6 +6,7 @@ import { inContentScript } from './content-world';
 import { expect, test } from './fixtures';
 import { FolderPage } from './pages';
 import { SandboxApi } from './sandbox-api';
+import { readStored } from './stored';
 
 async function openOptions(context: BrowserContext, extensionId: string): Promise<Page> {
   const options = await context.newPage();
@@ -70,7 +71,7 @@ test('reset all data: after a confirmation, folders, fixes and the audit log are
 
   await options.getByRole('button', { name: 'Reset all data…' }).click();
   await options.getByRole('button', { name: 'Yes, reset everything' }).click();
-  await expect(options.getByText('All data was removed and provider connections were revoked.')).toBeVisible();
+  await expect(options.getByText('All Connection Doctor data was removed.')).toBeVisible();
   await expect(options.getByText(/Nothing yet/)).toBeVisible();
   // The tab no longer shows the forgotten fix.
   await expect(folder.panel).toHaveCount(0);
@@ -82,9 +83,10 @@ test('reset all data: after a confirmation, folders, fixes and the audit log are
     ok: true,
     value: { flow: null },
   });
-  expect(
-    await serviceWorker.evaluate(() => chrome.storage.local.get(['health', 'healthDigest', 'auditLog', 'flows'])),
-  ).toEqual({});
+  const after = await readStored(serviceWorker);
+  expect(after.local).toEqual({});
+  expect(after.session.flows).toBeUndefined();
+  expect(after.trusted.auditLog).toBeUndefined();
   // Nothing left to re-announce the forgotten fix's ending to the tab.
   expect((await serviceWorker.evaluate(() => chrome.alarms.getAll())).map((a) => a.name)).not.toContain('flow-watch');
   const popup = await context.newPage();
@@ -121,6 +123,40 @@ test('provider apps and the check interval are kept', async ({ context, extensio
     'https://exchange.example.org/freeagent',
   );
   await expect(again.getByLabel('Check provider connections every (hours)')).toHaveValue('12');
+});
+
+test('each provider’s exact redirect URI, with Copy; the README lists the same values', async ({
+  context,
+  extensionId,
+}) => {
+  const options = await openOptions(context, extensionId);
+  // What reaches the clipboard, noted on its way (reading the clipboard back needs a permission no page here has).
+  await options.evaluate(() => {
+    const clipboard = navigator.clipboard;
+    const write = clipboard.writeText.bind(clipboard);
+    (window as unknown as { copied: string[] }).copied = [];
+    clipboard.writeText = (text: string) => {
+      (window as unknown as { copied: string[] }).copied.push(text);
+      return write(text);
+    };
+  });
+  const readme = readFileSync('README.md', 'utf8');
+  for (const [provider, label] of [
+    ['xero', 'Xero'],
+    ['quickbooks', 'QuickBooks Online'],
+    ['freeagent', 'FreeAgent'],
+  ] as const) {
+    const expected = await options.evaluate((p) => chrome.identity.getRedirectURL(p), provider);
+    expect(expected).toBe(`https://${extensionId}.chromiumapp.org/${provider}`);
+    const group = options.getByRole('form', { name: 'Provider apps' }).getByRole('group', { name: label });
+    await expect(group.getByLabel(/^Redirect URI/)).toHaveValue(expected);
+    expect(readme).toContain(`\`${expected}\``);
+    await group.getByRole('button', { name: /^Copy the .* redirect URI$/ }).click();
+    await expect(group.getByRole('status')).toHaveText('Copied.');
+    expect(await options.evaluate(() => (window as unknown as { copied: string[] }).copied.at(-1))).toBe(expected);
+  }
+  // The sandbox build comes with an app for each provider, and says so.
+  await expect(options.getByText('This build comes with a Xero app: leave the fields empty to use it.')).toBeVisible();
 });
 
 test('notifications are off until the user turns them on; the permission is not held before', async ({

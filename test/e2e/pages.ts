@@ -1,6 +1,8 @@
 /** Page objects: the Datamolino sandbox pages with our inline UI, and the providers' consent pages. */
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
+import { EXTENSION_ID } from './provider-pages';
+import { waitForFolderRead } from './stored';
 
 export class FolderPage {
   constructor(
@@ -57,4 +59,20 @@ export async function openPopup(context: BrowserContext, extensionId: string): P
   await popup.goto(`chrome-extension://${extensionId}/popup.html`);
   await expect(popup.locator('main[data-ready]')).toBeVisible();
   return popup;
+}
+
+/**
+ * Opens a folder page and waits until the extension has read it (its state, and on the Export Failed tab its failed
+ * exports): a folder is checked only by reading its own page.
+ */
+export async function visit(page: Page, base: string, folderId: string, tab?: string) {
+  const since = Date.now() - 1000;
+  await page.goto(`${base}/en/folders/${folderId}${tab ? `?tab=${tab}` : ''}`);
+  await expect(page.locator('main')).toBeVisible();
+  const context = page.context();
+  const reader = await context.newPage();
+  await reader.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+  await page.bringToFront();
+  await waitForFolderRead(reader, base, folderId, since);
+  await reader.close();
 }

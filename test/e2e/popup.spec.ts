@@ -2,18 +2,60 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { approveConsent, openPopup } from './pages';
+import { approveConsent, openPopup, visit } from './pages';
 import { CLIENT_ID, registerExtensionClients } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 
 const folderRow = (popup: Page, name: string) => popup.getByRole('listitem', { name, exact: true });
 const flowCard = (popup: Page, title: string) => popup.getByRole('region', { name: title });
 
-/** Opens a folder page so the extension learns the folder (and, on the Export Failed tab, its failed exports). */
-async function visit(page: Page, base: string, folderId: string, tab?: string) {
-  await page.goto(`${base}/en/folders/${folderId}${tab ? `?tab=${tab}` : ''}`);
-  await expect(page.locator('main')).toBeVisible();
-}
+/** The popup's row for a folder by its Datamolino id, and the state word it carries. */
+const rowById = (popup: Page, folderId: string) => popup.locator(`li[data-folder-id="${folderId}"]`);
+
+test('My Folders only makes folders known: every row "unchecked", none called healthy', async ({
+  page,
+  context,
+  sandbox,
+  extensionId,
+}) => {
+  const api = new SandboxApi(sandbox.url);
+  await api.expire('203');
+  await page.goto(`${sandbox.url}/en/folders`);
+  // The dashboard shows a folder as expired; that is a list row, not a read of the folder.
+  await expect(page.getByText('Connection expired')).toHaveCount(1);
+  const popup = await openPopup(context, extensionId);
+  await expect(popup.getByRole('status').first()).toHaveText('No folder checked yet (7 folders known)');
+  const rows = popup.locator('li[data-folder-id]');
+  await expect(rows).toHaveCount(7);
+  expect(new Set(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-state'))))).toEqual(
+    new Set(['unchecked']),
+  );
+  await expect(popup.getByText(/healthy/)).toHaveCount(0);
+
+  // Opening one folder reads it: that row alone becomes healthy, with the time of the read.
+  await visit(page, sandbox.url, '204');
+  await expect(rowById(popup, '204')).toHaveAttribute('data-state', 'healthy');
+  await expect(rowById(popup, '204')).toContainText('last checked');
+  await expect(rowById(popup, '201')).toHaveAttribute('data-state', 'unchecked');
+  await expect(popup.getByRole('status').first()).toHaveText('1 healthy, 6 not checked yet');
+});
+
+test('a folder page that does not look like one the extension knows: "unrecognised", with the reason', async ({
+  page,
+  context,
+  sandbox,
+  extensionId,
+}) => {
+  const api = new SandboxApi(sandbox.url);
+  // The folder's page in a language the extension does not read: no Folder Menu it can find.
+  await api.variant('202', 'slovak');
+  await visit(page, sandbox.url, '201');
+  await visit(page, sandbox.url, '202');
+  const popup = await openPopup(context, extensionId);
+  await expect(rowById(popup, '201')).toHaveAttribute('data-state', 'healthy');
+  await expect(rowById(popup, '202')).toHaveAttribute('data-state', 'unrecognised');
+  await expect(rowById(popup, '202')).toContainText(/not recognised/i);
+});
 
 test('every folder seen, grouped by account, most urgent first; search narrows the list', async ({
   page,
@@ -25,7 +67,8 @@ test('every folder seen, grouped by account, most urgent first; search narrows t
   await api.post('folders/bulk', { count: 5 });
   await api.expire('203');
   await page.goto(`${sandbox.url}/en/folders`);
-  await expect(page.getByText('Connection expired')).toHaveCount(1);
+  await visit(page, sandbox.url, '203');
+  await visit(page, sandbox.url, '204');
   const popup = await openPopup(context, extensionId);
 
   await expect(popup.getByRole('status').first()).toHaveText('1 of 12 folders needs attention');
@@ -35,8 +78,8 @@ test('every folder seen, grouped by account, most urgent first; search narrows t
   await expect(practice.first()).toContainText('Bluebell Florists');
   await expect(practice.first()).toContainText('QuickBooks connection expired');
   await expect(folderRow(popup, 'Copperleaf Design')).toContainText('FreeAgent');
-  await expect(folderRow(popup, 'Copperleaf Design')).toContainText('healthy · since today');
-  await expect(folderRow(popup, 'Copperleaf Design')).toContainText('last export not seen');
+  await expect(folderRow(popup, 'Copperleaf Design')).toContainText('healthy · last checked today');
+  await expect(folderRow(popup, 'Copperleaf Design')).toContainText('last export unknown');
   // The draft-status test is for Xero folders only.
   await expect(folderRow(popup, 'Bluebell Florists').getByRole('button', { name: /draft-status/ })).toHaveCount(0);
 
@@ -160,7 +203,8 @@ test('Fix all: the practice’s expired folders one by one in one tab, pausing f
   await api.expire('203', 'revoked');
   await api.expire('201', 'revoked');
   await page.goto(`${sandbox.url}/en/folders`);
-  await expect(page.getByText('Connection expired')).toHaveCount(2);
+  await visit(page, sandbox.url, '203');
+  await visit(page, sandbox.url, '201');
   const popup = await openPopup(context, extensionId);
 
   await popup.getByRole('button', { name: 'Fix all (2)…' }).click();
@@ -196,7 +240,8 @@ test('Fix all: the practice’s expired folders one by one in one tab, pausing f
     'connected',
     'connected',
   ]);
-  await expect(popup.getByRole('status').first()).toHaveText('All 7 folders healthy');
+  // Only what was read counts: the two fixed folders, whose pages the fix read; the others are known from the list.
+  await expect(popup.getByRole('status').first()).toHaveText('2 healthy, 5 not checked yet');
 });
 
 test('Fix all can be cancelled while it waits for consent; nothing more is done', async ({
@@ -208,8 +253,8 @@ test('Fix all can be cancelled while it waits for consent; nothing more is done'
   const api = new SandboxApi(sandbox.url);
   await api.expire('203', 'revoked');
   await api.expire('201', 'revoked');
-  await page.goto(`${sandbox.url}/en/folders`);
-  await expect(page.getByText('Connection expired')).toHaveCount(2);
+  await visit(page, sandbox.url, '203');
+  await visit(page, sandbox.url, '201');
   const popup = await openPopup(context, extensionId);
   await popup.getByRole('button', { name: 'Fix all (2)…' }).click();
   await popup.getByRole('button', { name: 'Start fixing 2 folders' }).click();
@@ -235,7 +280,7 @@ test('Scan all folders: each folder page is visited in a background tab, states 
   // Expires after the dashboard was seen: only a visit to the folder shows it.
   await api.expire('202', 'revoked');
   const popup = await openPopup(context, extensionId);
-  await expect(folderRow(popup, 'Northwind Traders – Second Entity')).toContainText('healthy');
+  await expect(rowById(popup, '202')).toHaveAttribute('data-state', 'unchecked');
   const before = (await api.log()).length;
 
   await popup.getByRole('button', { name: 'Scan all folders' }).click();
@@ -284,7 +329,7 @@ for (const colorScheme of ['light', 'dark'] as const)
     const api = new SandboxApi(sandbox.url);
     await api.expire('201', 'revoked');
     await page.goto(`${sandbox.url}/en/folders`);
-    await expect(page.getByText('Connection expired')).toHaveCount(1);
+    await visit(page, sandbox.url, '201');
     const popup = await openPopup(context, extensionId);
     await popup.emulateMedia({ colorScheme });
     // The fix-all confirmation and a flow waiting for confirmation are on screen too.

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { ProviderStatus } from '../../lib/providers/status';
 import { createTokenExchangeHandler } from '../../token-exchange/handler';
+import { readStored, writeTrusted } from './stored';
 
 export const EXTENSION_ID = 'egkkljjpefjodlbkijciejnadkobcdfh';
 export const CLIENT_ID = 'connection-doctor-sandbox';
@@ -95,9 +96,7 @@ export async function configureApps(
     };
   },
 ) {
-  await sw.evaluate(async (value) => {
-    await chrome.storage.local.set({ providerApps: value });
-  }, apps);
+  await writeTrusted(sw, { providerApps: apps });
 }
 
 /** An extension page to send messages from, as the popup does. */
@@ -136,13 +135,24 @@ export async function connectThroughConsent(
   context: BrowserContext,
   page: Page,
   provider: ProviderId,
-  options: { user?: string } = {},
+  options: { user?: string; signedInAs?: string; organisations?: string[] } = {},
 ): Promise<ProviderStatus> {
   const consentOpened = context.waitForEvent('page', { timeout: 30_000 });
   const reply = send<ProviderStatus[]>(page, { type: 'connectProvider', provider });
   const consent = await consentOpened;
-  const button = consent.getByRole('button', { name: CONSENT_BUTTON[provider] });
-  await button.waitFor({ timeout: 30_000 });
+  await consent.getByRole('button', { name: CONSENT_BUTTON[provider] }).waitFor({ timeout: 30_000 });
+  // Xero shows the organisations of the user signed in there: the same consent page, for that user.
+  if (options.signedInAs) {
+    const url = new URL(consent.url());
+    url.searchParams.set('login_hint', options.signedInAs);
+    await consent.goto(url.toString());
+  }
+  for (const organisation of options.organisations ?? []) await consent.getByLabel(organisation).check();
+  const count = provider === 'xero' ? Math.max(1, options.organisations?.length ?? 1) : 1;
+  const button = consent.getByRole('button', {
+    name:
+      provider === 'xero' ? `Continue with ${count} organisation${count === 1 ? '' : 's'}` : CONSENT_BUTTON[provider],
+  });
   if (options.user) await consent.getByLabel('User').selectOption(options.user);
   await button.click();
   const statuses = await reply;
@@ -167,17 +177,13 @@ export async function stopServiceWorker(context: BrowserContext, page: Page) {
 }
 
 /** Every string stored anywhere in the extension's local and session storage. */
-export async function storedStrings(sw: Worker): Promise<{ local: string[]; session: string[] }> {
-  return sw.evaluate(async () => {
-    const strings = (value: unknown): string[] =>
-      typeof value === 'string'
-        ? [value]
-        : value && typeof value === 'object'
-          ? Object.values(value).flatMap(strings)
-          : [];
-    return {
-      local: strings(await chrome.storage.local.get(null)),
-      session: strings(await chrome.storage.session.get(null)),
-    };
-  });
+export async function storedStrings(sw: Worker): Promise<{ local: string[]; session: string[]; trusted: string[] }> {
+  const strings = (value: unknown): string[] =>
+    typeof value === 'string'
+      ? [value]
+      : value && typeof value === 'object'
+        ? Object.values(value).flatMap(strings)
+        : [];
+  const { local, session, trusted } = await readStored(sw);
+  return { local: strings(local), session: strings(session), trusted: strings(trusted) };
 }

@@ -14,13 +14,23 @@ export interface FormSelect {
   options: { value: string; text: string; selected: boolean }[];
 }
 
+export interface FormCheckbox {
+  name: string;
+  value: string;
+  /** Text of the box's label (`<label for>` or the enclosing `<label>`). */
+  label: string;
+  checked: boolean;
+}
+
 export interface ParsedForm {
   /** Absolute URL. */
   action: string;
   method: 'GET' | 'POST';
-  /** Inputs that are submitted as they are (hidden, text, checked boxes…). */
+  /** Inputs that are submitted as they are (hidden, text, checked radios…). */
   fields: [string, string][];
   selects: FormSelect[];
+  /** Sent when checked (as the page has them, unless the click says otherwise). */
+  checkboxes: FormCheckbox[];
   buttons: FormButton[];
 }
 
@@ -64,6 +74,7 @@ export function parseForms(html: string, pageUrl: string): ParsedForm[] {
       method: (attrs.method ?? 'get').toUpperCase() === 'POST' ? 'POST' : 'GET',
       fields: [],
       selects: [],
+      checkboxes: [],
       buttons: [],
     };
     for (const input of body.matchAll(/<input\b([^>]*)>/gi)) {
@@ -71,7 +82,14 @@ export function parseForms(html: string, pageUrl: string): ParsedForm[] {
       const type = (a.type ?? 'text').toLowerCase();
       if (!a.name && type !== 'submit') continue;
       if (type === 'submit') form.buttons.push({ text: a.value ?? '', name: a.name, value: a.value });
-      else if ((type === 'checkbox' || type === 'radio') && !('checked' in a)) continue;
+      else if (type === 'checkbox') {
+        form.checkboxes.push({
+          name: a.name!,
+          value: a.value ?? 'on',
+          label: labelOf(html, body, input.index!, a.id),
+          checked: 'checked' in a,
+        });
+      } else if (type === 'radio' && !('checked' in a)) continue;
       else form.fields.push([a.name!, a.value ?? (type === 'checkbox' ? 'on' : '')]);
     }
     for (const select of body.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
@@ -94,11 +112,28 @@ export function parseForms(html: string, pageUrl: string): ParsedForm[] {
   return forms;
 }
 
-/** Finds the form holding a submit button whose text matches, and what the browser would send when it's clicked. */
+/** The label of the input at `index` of a form's `body`: `<label for="id">` anywhere on the page, or the enclosing one. */
+function labelOf(page: string, body: string, index: number, id: string | undefined): string {
+  if (id) {
+    for (const m of page.matchAll(/<label\b([^>]*)>([\s\S]*?)<\/label>/gi)) {
+      if (attributes(m[1]!).for === id) return textOf(m[2]!);
+    }
+  }
+  const open = body.lastIndexOf('<label', index);
+  const close = body.indexOf('</label>', index);
+  if (open < 0 || close < 0 || body.slice(open, index).includes('</label>')) return '';
+  return textOf(body.slice(body.indexOf('>', open) + 1, close).replace(/<input\b[^>]*>/gi, ''));
+}
+
+/**
+ * Finds the form holding a submit button whose text matches, and what the browser would send when it's clicked.
+ * `choose` picks a select's value, `check` ticks (true) or clears (false) a checkbox; undefined keeps the page's.
+ */
 export function clickButton(
   forms: ParsedForm[],
   buttonText: RegExp,
   choose: (select: FormSelect) => string | undefined = () => undefined,
+  check: (box: FormCheckbox) => boolean | undefined = () => undefined,
 ): { url: string; method: 'GET' | 'POST'; body: URLSearchParams } | undefined {
   for (const form of forms) {
     const button = form.buttons.find((b) => buttonText.test(b.text));
@@ -108,6 +143,7 @@ export function clickButton(
       const value = choose(select) ?? (select.options.find((o) => o.selected) ?? select.options[0])?.value ?? '';
       body.append(select.name, value);
     }
+    for (const box of form.checkboxes) if (check(box) ?? box.checked) body.append(box.name, box.value);
     if (button.name) body.append(button.name, button.value ?? '');
     if (form.method === 'GET') {
       const url = new URL(form.action);
@@ -124,9 +160,15 @@ const CONSENT_BUTTON = /^(continue with|connect|approve|allow|authori[sz]e)/i;
 /**
  * Plays the user at a provider's consent page: opens the authorize URL as `email` (login_hint and the page's
  * user picker), clicks the consent button and follows the provider's redirects until one leads to
- * `callbackPrefix`. Returns that callback URL (not fetched).
+ * `callbackPrefix`. Returns that callback URL (not fetched). With `organisation`, ticks only the checkbox labelled
+ * so (Xero's organisation list) and fails when there is none.
  */
-export async function consentAtProvider(authorizeUrl: string, email: string, callbackPrefix: string): Promise<string> {
+export async function consentAtProvider(
+  authorizeUrl: string,
+  email: string,
+  callbackPrefix: string,
+  opts: { organisation?: string } = {},
+): Promise<string> {
   const start = new URL(authorizeUrl);
   start.searchParams.set('login_hint', email);
   let url = start.toString();
@@ -145,12 +187,22 @@ export async function consentAtProvider(authorizeUrl: string, email: string, cal
     const html = await res.text();
     if (res.status !== 200)
       throw new Error(`consent page ${url} answered ${res.status}: ${textOf(html).slice(0, 200)}`);
-    const click = clickButton(parseForms(html, url), CONSENT_BUTTON, (select) => {
-      const match = select.options.find(
-        (o) => o.value.toLowerCase() === email.toLowerCase() || o.text.toLowerCase().includes(email.toLowerCase()),
-      );
-      return match?.value;
-    });
+    const forms = parseForms(html, url);
+    const { organisation } = opts;
+    if (organisation !== undefined && !forms.some((f) => f.checkboxes.some((b) => b.label === organisation))) {
+      throw new Error(`no organisation ${organisation} for ${email} on ${url}`);
+    }
+    const click = clickButton(
+      forms,
+      CONSENT_BUTTON,
+      (select) => {
+        const match = select.options.find(
+          (o) => o.value.toLowerCase() === email.toLowerCase() || o.text.toLowerCase().includes(email.toLowerCase()),
+        );
+        return match?.value;
+      },
+      (box) => (organisation === undefined ? undefined : box.label === organisation),
+    );
     if (!click) throw new Error(`no consent button on ${url}: ${textOf(html).slice(0, 200)}`);
     url = click.url;
     init =

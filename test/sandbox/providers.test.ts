@@ -567,7 +567,8 @@ describe('Xero API', () => {
       }),
     );
     const form = readForm(await page.text());
-    const fernbrookId = /<option value="([^"]+)">Fernbrook Dental Ltd/.exec(form.html)?.[1] ?? '';
+    const fernbrookId =
+      /<input type="checkbox" name="tenant" value="([^"]+)"> Fernbrook Dental Ltd/.exec(form.html)?.[1] ?? '';
     const res = await fetch(new URL(form.action, h.origin), {
       method: 'POST',
       redirect: 'manual',

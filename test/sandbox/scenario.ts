@@ -2,14 +2,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod/mini';
 import { XERO_ROLES } from '../../lib/providers/xero';
-import { BadRequestError, type Datamolino, describeConnection, type LogContext, NotFoundError } from './datamolino/app';
-import { folderConnection } from './datamolino/model';
+import {
+  BadRequestError,
+  type Datamolino,
+  describeConnection,
+  type LogContext,
+  NotFoundError,
+  workspacePath,
+} from './datamolino/app';
+import { folderConnection, VARIANTS } from './datamolino/model';
 import { readBody, sendJson } from './http';
 import { queryLog } from './log';
 import type { OAuthClient, ProviderFakes, ProviderId, RequestLog } from './providers/types';
 
 const providerId = z.enum(['xero', 'quickbooks', 'freeagent']);
 const folderId = z.coerce.number().check(z.int(), z.positive());
+/** A Xero organisation, by its name (e.g. "Fernbrook Dental Ltd"). */
+const organisation = z.string().check(z.minLength(1), z.maxLength(200));
 
 const schemas = {
   expire: z.object({ folderId, mode: z._default(z.enum(['revoked', 'refreshable']), 'revoked') }),
@@ -19,6 +28,8 @@ const schemas = {
       provider: z.literal('xero'),
       email: z.email(),
       role: z.enum(XERO_ROLES),
+      /** Only in this organisation; without it, in every organisation of the user. */
+      organisation: z.optional(organisation),
     }),
     z.object({ provider: z.literal('freeagent'), email: z.email(), level: z.int().check(z.minimum(0), z.maximum(8)) }),
     z.object({ provider: z.literal('quickbooks'), email: z.email(), admin: z.boolean() }),
@@ -26,14 +37,24 @@ const schemas = {
   fault: z.object({
     provider: z.enum(['xero', 'quickbooks', 'freeagent', 'datamolino']),
     pathIncludes: z.optional(z.string()),
-    kind: z.enum(['fail', '429', 'hang', 'malformed', 'slow']),
+    kind: z.enum(['fail', '429', 'hang', 'malformed', 'slow', 'validation']),
+    /** 'validation': the provider's words for what is wrong with the bill. */
+    message: z.optional(z.string().check(z.maxLength(300))),
     status: z.optional(z.int().check(z.minimum(400), z.maximum(599))),
     retryAfter: z.optional(z.int().check(z.minimum(0))),
     /** 'slow': wait this long, then answer normally. */
     delayMs: z.optional(z.int().check(z.minimum(0), z.maximum(120_000))),
     count: z._default(z.int().check(z.positive()), 1),
   }),
-  variant: z.object({ folderId, variant: z.enum(['standard', 'no-disconnect', 'disconnect-confirm', 'renamed-menu']) }),
+  variant: z.object({
+    folderId,
+    variant: z.enum(VARIANTS),
+    /**
+     * 'late-banner' (default 4000) and 'no-refresh-feedback' (default: at once): when the status answer (and so the
+     * banner) comes, in ms after load.
+     */
+    lateMs: z.optional(z.int().check(z.minimum(0), z.maximum(120_000))),
+  }),
   foldersBulk: z.object({
     count: z.int().check(z.minimum(1), z.maximum(1000)),
     provider: z._default(providerId, 'xero'),
@@ -41,8 +62,14 @@ const schemas = {
     expired: z._default(z.union([z.boolean(), z.enum(['revoked', 'refreshable'])]), false),
     /** Folder name (numbered when several); any text, markup included, as users can type it. */
     name: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
+    /** Xero only: the organisation the folders connect to (as partner@ledgerlight.test); default Northwind Traders. */
+    organisation: z.optional(organisation),
   }),
   documentsBulk: z.object({ folderId, count: z.int().check(z.minimum(1), z.maximum(20_000)) }),
+  exportMode: z.object({
+    mode: z.enum(['sync', 'async']),
+    delayMs: z._default(z.int().check(z.minimum(0), z.maximum(600_000)), 3000),
+  }),
   client: z.object({
     provider: providerId,
     client: z.object({
@@ -67,14 +94,20 @@ export const SCENARIO_SUMMARY = `Scenario API (JSON):
   POST /__sandbox/reset                       everything back to seed, log cleared
   POST /__sandbox/expire     {folderId, mode: 'revoked'|'refreshable'}
   POST /__sandbox/revoke     {folderId}       revoke at the provider without Datamolino noticing
-  POST /__sandbox/role       {provider:'xero', email, role} | {provider:'freeagent', email, level} | {provider:'quickbooks', email, admin}
+  POST /__sandbox/role       {provider:'xero', email, role, organisation?} | {provider:'freeagent', email, level} | {provider:'quickbooks', email, admin}
+                             Xero: in that organisation only (its name), else in every organisation of the user
   POST /__sandbox/fault      {provider: 'xero'|'quickbooks'|'freeagent'|'datamolino', pathIncludes?, kind: 'fail'|'429'|'hang'|'malformed'|'slow', status?, retryAfter?, delayMs?, count}
                              the next \`count\` matching requests: 'fail' an error page (status, default 500), '429' with
                              Retry-After, 'hang' never answered, 'malformed' cut short, 'slow' answered normally after
                              delayMs (default 2000; not handled at all if the client gives up first)
-  POST /__sandbox/variant    {folderId, variant: 'standard'|'no-disconnect'|'disconnect-confirm'|'renamed-menu'}
-  POST /__sandbox/folders/bulk    {count, provider?, expired?, name?}
+  POST /__sandbox/variant    {folderId, variant, lateMs?}  one folder's pages; variant: 'standard'|'no-disconnect'|
+                             'disconnect-confirm'|'renamed-menu'|'icon-menu'|'menu-suffix'|'dead-menu'|'no-folder-menu'|
+                             'no-refresh-feedback' (lateMs?)|'late-banner' (lateMs, default 4000)|'banner-with-link'|
+                             'select-less-approval'|'css-hidden-banner'|'slovak'|'no-folder-id' (answers workspacePath)
+  POST /__sandbox/folders/bulk    {count, provider?, expired?, name?, organisation?}  organisation: Xero, by name
   POST /__sandbox/documents/bulk  {folderId, count}
+  POST /__sandbox/export-mode    {mode: 'sync'|'async', delayMs?}  async: Export answers at once, the document unchanged;
+                                  the export itself happens delayMs (default 3000) later
   POST /__sandbox/clients    {provider, client: {clientId, clientSecret?, redirectUris}}
   GET  /__sandbox/log?since=&service=&event=
   GET  /__sandbox/state`;
@@ -108,6 +141,7 @@ export function createScenarioApi(deps: ScenarioDeps) {
         accountId: f.accountId,
         connectionId: f.connectionId,
         variant: f.variant,
+        ...(workspacePath(f) ? { workspacePath: workspacePath(f) } : {}),
         provider: folderConnection(state, f).provider,
         connection: folderConnection(state, f).state,
       })),
@@ -167,7 +201,7 @@ export function createScenarioApi(deps: ScenarioDeps) {
       }
       case 'role': {
         const input = await body(req, schemas.role);
-        if (input.provider === 'xero') deps.providers.setXeroRole(input.email, input.role);
+        if (input.provider === 'xero') setXeroRole(input.email, input.role, input.organisation);
         else if (input.provider === 'freeagent') deps.providers.setFreeAgentPermissionLevel(input.email, input.level);
         else deps.providers.setQuickBooksAdmin(input.email, input.admin);
         return ok(input);
@@ -180,15 +214,33 @@ export function createScenarioApi(deps: ScenarioDeps) {
       }
       case 'variant': {
         const input = await body(req, schemas.variant);
-        datamolino.setVariant(input.folderId, input.variant);
-        return ok(input);
+        if (input.lateMs !== undefined && input.variant !== 'late-banner' && input.variant !== 'no-refresh-feedback') {
+          throw new BadRequestError("lateMs goes with variant 'late-banner' or 'no-refresh-feedback'");
+        }
+        const folder = datamolino.setVariant(input.folderId, input.variant, { lateMs: input.lateMs });
+        const extra = {
+          ...(folder.lateMs !== undefined ? { lateMs: folder.lateMs } : {}),
+          ...(workspacePath(folder) ? { workspacePath: workspacePath(folder) } : {}),
+        };
+        return ok({ ...input, ...extra });
       }
       case 'folders/bulk': {
         const input = await body(req, schemas.foldersBulk);
         const mode = input.expired === true ? 'revoked' : input.expired || undefined;
-        const folders = await datamolino.addFolders(input.count, input.provider, mode, input.name);
+        const folders = await datamolino.addFolders(input.count, input.provider, mode, input.name, input.organisation);
         const folderIds = folders.map((f) => f.id);
-        return ok({ count: input.count, provider: input.provider, expired: mode ?? false }, { folderIds });
+        const detail = {
+          count: input.count,
+          provider: input.provider,
+          expired: mode ?? false,
+          ...(input.organisation ? { organisation: input.organisation } : {}),
+        };
+        return ok(detail, { folderIds });
+      }
+      case 'export-mode': {
+        const input = await body(req, schemas.exportMode);
+        datamolino.setExportMode(input.mode, input.delayMs);
+        return ok(input);
       }
       case 'documents/bulk': {
         const input = await body(req, schemas.documentsBulk);
@@ -203,6 +255,15 @@ export function createScenarioApi(deps: ScenarioDeps) {
       }
       default:
         throw new NotFoundError(url.pathname);
+    }
+  }
+
+  /** Unknown users and organisations, or a user outside the organisation, are the caller's mistake (400). */
+  function setXeroRole(email: string, role: (typeof XERO_ROLES)[number], organisation?: string): void {
+    try {
+      deps.providers.setXeroRole(email, role, organisation);
+    } catch (error) {
+      throw new BadRequestError(error instanceof Error ? error.message : String(error));
     }
   }
 

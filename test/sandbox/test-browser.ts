@@ -67,10 +67,25 @@ export class TestBrowser {
     });
   }
 
-  /** Clicks the submit button whose text matches, in whichever form of `page` holds it. */
-  async click(page: Page, buttonText: RegExp | string, choose: Record<string, string> = {}): Promise<Page> {
+  /**
+   * Clicks the submit button whose text matches, in whichever form of `page` holds it. `choose` sets selects by
+   * name (to an option value) and checkbox groups by name (only the boxes whose value or label is listed are ticked).
+   */
+  async click(page: Page, buttonText: RegExp | string, choose: Record<string, string | string[]> = {}): Promise<Page> {
     const pattern = typeof buttonText === 'string' ? new RegExp(`^${escapeRegExp(buttonText)}$`) : buttonText;
-    const click = clickButton(parseForms(page.html, page.url), pattern, (select) => choose[select.name]);
+    const list = (name: string) => {
+      const value = choose[name];
+      return value === undefined ? undefined : Array.isArray(value) ? value : [value];
+    };
+    const click = clickButton(
+      parseForms(page.html, page.url),
+      pattern,
+      (select) => list(select.name)?.[0],
+      (box) => {
+        const wanted = list(box.name);
+        return wanted === undefined ? undefined : wanted.includes(box.value) || wanted.includes(box.label);
+      },
+    );
     if (!click) throw new Error(`no button ${pattern} on ${page.url}: ${page.text.slice(0, 300)}`);
     if (click.method === 'GET') return this.open(click.url);
     return this.open(click.url, {

@@ -2,20 +2,20 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { FetchLike } from '@/lib/auth/oauth';
 import { memoryKeyStore } from '@/lib/auth/sealing';
-import {
-  CHECK_STALE_AFTER_MS,
-  checkProvider,
-  onConnectionsChanged,
-  resetProviders,
-  scheduleChecks,
-  useProviderDependencies,
-} from '@/lib/background/connections';
+import { CHECK_STALE_AFTER_MS, checkProvider, scheduleChecks } from '@/lib/background/connection-checks';
+import { onConnectionsChanged, useProviderDependencies } from '@/lib/background/connection-store';
+import { resetProviders } from '@/lib/background/connections';
 import { handleMessage } from '@/lib/background/index';
 import type { BackgroundRequest } from '@/lib/messages';
 import { PRODUCTION_ENDPOINTS } from '@/lib/providers/endpoints';
 import { FIRST_RETRY_MS } from '@/lib/providers/rate';
 import type { ProviderStatus } from '@/lib/providers/status';
-import { providerAppsItem, providerSettingsItem } from '@/lib/storage';
+import {
+  providerAppsItem,
+  providerConnectionItems,
+  providerRefreshTokenItems,
+  providerSettingsItem,
+} from '@/lib/storage';
 import { fromPopup } from './fixtures/senders';
 
 const XERO = PRODUCTION_ENDPOINTS.xero;
@@ -102,6 +102,7 @@ function fakeXero() {
 }
 
 let xero = fakeXero();
+let granted = new Set<string>();
 
 async function send(message: BackgroundRequest) {
   const reply = await handleMessage(message, fromPopup());
@@ -118,6 +119,15 @@ describe('provider connections in the background', () => {
     fakeBrowser.reset();
     xero = fakeXero();
     useProviderDependencies({ keyStore: memoryKeyStore(), fetch: xero.fetchImpl });
+    // The user allowed the provider's hosts when the popup asked (permissions are not faked by wxt's fake browser).
+    granted = new Set(['https://identity.xero.com/*', 'https://api.xero.com/*']);
+    fakeBrowser.permissions.contains = vi.fn(async (p: { origins?: string[] }) =>
+      (p.origins ?? []).every((o) => granted.has(o)),
+    );
+    fakeBrowser.permissions.remove = vi.fn(async (p: { origins?: string[] }) => {
+      for (const o of p.origins ?? []) granted.delete(o);
+      return true;
+    });
     fakeBrowser.identity.getRedirectURL = (path?: string) =>
       `https://egkkljjpefjodlbkijciejnadkobcdfh.chromiumapp.org/${path ?? ''}`;
     fakeBrowser.identity.launchWebAuthFlow = vi.fn(async ({ url }: { url: string }) => {
@@ -276,10 +286,25 @@ describe('provider connections in the background', () => {
     const status = await send({ type: 'disconnectProvider', provider: 'xero' });
     expect(status.state).toBe('not-connected');
     expect(xero.state.revoked).toEqual(['refresh-1']);
+    // Disconnect gives Xero's hosts back; connecting again asks for them again (the popup's Connect does).
+    expect(granted.size).toBe(0);
+    expect((await handleMessage({ type: 'connectProvider', provider: 'xero' }, fromPopup())).ok).toBe(false);
+    granted = new Set(['https://identity.xero.com/*', 'https://api.xero.com/*']);
     await connectXero();
     await resetProviders();
     expect(xero.state.revoked).toEqual(['refresh-1', 'refresh-1']);
-    expect(await fakeBrowser.storage.local.get(null)).toEqual({ providerApps: expect.anything() });
+    // Connecting again over a connection revokes the grant it replaces.
+    granted = new Set(['https://identity.xero.com/*', 'https://api.xero.com/*']);
+    await connectXero();
+    xero.state.refreshToken = 'refresh-2';
+    await connectXero();
+    expect(xero.state.revoked).toEqual(['refresh-1', 'refresh-1', 'refresh-1']);
+    await resetProviders();
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+    // What is left in the extension's own IndexedDB: the app settings (no connection, no sealed token).
+    expect(await providerConnectionItems.xero.getValue()).toBeNull();
+    expect(await providerRefreshTokenItems.xero.getValue()).toBeNull();
+    expect((await providerAppsItem.getValue()).xero.clientId).toBe('xero-app');
     // Only our own call pacing stays (Xero's limits still count); no token, no connection.
     expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual(['providerCalls:xero']);
   });

@@ -51,7 +51,7 @@ describe('authorization request', () => {
     expect(q.get('client_id')).toBe('xero-client');
     expect(q.get('redirect_uri')).toBe(REDIRECT);
     expect(q.get('response_type')).toBe('code');
-    expect(q.get('scope')).toBe('openid profile email offline_access accounting.settings.read accounting.invoices');
+    expect(q.get('scope')).toBe('openid profile email offline_access accounting.settings.read');
     expect(q.get('state')).toBe(pending.state);
     expect(q.get('nonce')).toBe(pending.nonce);
     expect(q.get('code_challenge_method')).toBe('S256');

@@ -6,7 +6,7 @@ import { BADGE_AMBER, BADGE_RED, badgeFor, mergeProviderBadge } from '@/lib/heal
 import { applyObservation, type HealthMap } from '@/lib/health/model';
 import { type ApiGet, checkFreeAgent, checkQuickBooks, checkXero } from '@/lib/providers/checks';
 import { PRODUCTION_ENDPOINTS } from '@/lib/providers/endpoints';
-import { folderMatchesOrganisation, type ProviderStatus, providerStatus } from '@/lib/providers/status';
+import { type ProviderStatus, providerStatus, sameOrganisation } from '@/lib/providers/status';
 import type { ProviderConnection } from '@/lib/storage';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
@@ -17,8 +17,13 @@ function fakeApi(answers: Record<string, unknown>) {
   const calls: Array<{ url: string; headers?: Record<string, string> }> = [];
   const get: ApiGet = async <T>(url: string, schema: z.ZodMiniType<T>, headers?: Record<string, string>) => {
     calls.push({ url, headers });
-    if (!(url in answers)) throw new Error(`unexpected ${url}`);
-    return schema.parse(answers[url]);
+    // An answer for one Xero organisation, when the table has one for the call's tenant.
+    const key =
+      headers?.['xero-tenant-id'] && `${url}@${headers['xero-tenant-id']}` in answers
+        ? `${url}@${headers['xero-tenant-id']}`
+        : url;
+    if (!(key in answers)) throw new Error(`unexpected ${url}`);
+    return schema.parse(answers[key]);
   };
   return { get, calls };
 }
@@ -38,10 +43,17 @@ const XERO_ANSWERS = {
       { UserID: 'u2', EmailAddress: 'owner@harbour.test', OrganisationRole: 'FINANCIALADVISER' },
     ],
   },
+  // The same user in another organisation, with another role there.
+  [`${XERO.accountingApi}/Organisation@tenant-a`]: {
+    Organisations: [{ OrganisationID: 'tenant-a', Name: 'Other Org' }],
+  },
+  [`${XERO.accountingApi}/Users@tenant-a`]: {
+    Users: [{ UserID: 'u9', EmailAddress: 'bea@harbour.test', OrganisationRole: 'STANDARD' }],
+  },
 };
 
 describe('one check per provider connection', () => {
-  it('Xero: /connections, Organisation and Users for the organisation chosen at consent; the role of our user', async () => {
+  it('Xero: /connections, then Organisation and Users in each organisation (the one chosen at consent first); the role of our user in each', async () => {
     const { get, calls } = fakeApi(XERO_ANSWERS);
     const outcome = await checkXero(get, { tenantId: 'tenant-b', email: 'bea@harbour.test' }, XERO);
     expect(outcome).toEqual({
@@ -50,14 +62,21 @@ describe('one check per provider connection', () => {
         tenantId: 'tenant-b',
         organisation: 'Harbour Bakery Ltd',
         user: { email: 'bea@harbour.test', name: undefined, role: 'INVOICEONLY' },
+        organisations: [
+          { id: 'tenant-b', name: 'Harbour Bakery Ltd', role: 'INVOICEONLY' },
+          { id: 'tenant-a', name: 'Other Org', role: 'STANDARD' },
+        ],
       },
     });
     expect(calls.map((c) => c.url.replace(XERO.accountingApi, ''))).toEqual([
       XERO.connections,
       '/Organisation',
       '/Users',
+      '/Organisation',
+      '/Users',
     ]);
     expect(calls[1]!.headers).toEqual({ 'xero-tenant-id': 'tenant-b' });
+    expect(calls[3]!.headers).toEqual({ 'xero-tenant-id': 'tenant-a' });
   });
 
   it('Xero: no organisation left on the grant means reconnect', async () => {
@@ -78,6 +97,7 @@ describe('one check per provider connection', () => {
         tenantId: '913',
         organisation: 'Bluebell Florists',
         user: { email: 'p@l.test', name: 'Priya Patel' },
+        organisations: [{ id: '913', name: 'Bluebell Florists' }],
       },
     });
     expect(calls).toHaveLength(2);
@@ -235,30 +255,29 @@ describe('provider status', () => {
 });
 
 describe('which folders the diagnosis applies to', () => {
-  it('a folder named (or in an account named) like the organisation, ignoring case, punctuation and "Ltd"', () => {
-    const match = (name: string, account?: string) =>
-      folderMatchesOrganisation({ name, account }, 'Harbour Bakery Ltd');
-    expect(match('Harbour Bakery')).toBe(true);
-    expect(match('harbour bakery – Café')).toBe(true);
-    expect(match('Purchases 2026', 'Harbour Bakery Ltd')).toBe(true);
-    expect(match('Harbour Bakeryworks')).toBe(false);
-    expect(match('Northwind Traders')).toBe(false);
-    expect(folderMatchesOrganisation({ name: 'Anything' }, 'Ltd')).toBe(false);
+  it('an organisation is the same whatever the case, punctuation and "Ltd"', () => {
+    expect(sameOrganisation('Harbour Bakery Ltd', 'harbour bakery')).toBe(true);
+    expect(sameOrganisation('Harbour Bakery Ltd.', 'HARBOUR BAKERY LIMITED')).toBe(true);
+    expect(sameOrganisation('Harbour Bakeryworks', 'Harbour Bakery')).toBe(false);
+    expect(sameOrganisation('Ltd', 'Limited')).toBe(false);
   });
 
-  it('matching folders carry the user’s answers; others only their foresight', () => {
+  it('each folder gets the answers of the user’s role in the organisation its page names; unknown or unseen: said so', () => {
     let map: HealthMap = {};
-    const named: Array<[string, string]> = [
-      ['1', 'Harbour Bakery Ltd'],
-      ['2', 'Northwind Traders'],
+    const folders: Array<[string, string, string | undefined]> = [
+      ['1', 'Harbour Bakery', 'Harbour Bakery Ltd'],
+      ['2', 'Northwind Traders', 'Northwind Traders'],
+      ['3', 'Fernbrook', 'Fernbrook Dental Ltd'],
+      ['4', 'No name on the page', undefined],
     ];
-    for (const [id, name] of named)
+    for (const [id, name, organisation] of folders)
       map = applyObservation(
         map,
         {
           origin: 'https://app.datamolino.com',
           folderId: id,
           name,
+          organisation,
           provider: 'xero',
           url: `https://app.datamolino.com/en/folders/${id}`,
           scope: 'folder',
@@ -269,14 +288,30 @@ describe('which folders the diagnosis applies to', () => {
       );
     const status = providerStatus({
       provider: 'xero',
-      connection: connection(),
+      connection: connection({
+        organisations: [
+          { id: 't1', name: 'Harbour Bakery Ltd', role: 'INVOICEONLY' },
+          { id: 't2', name: 'Northwind Traders', role: 'STANDARD' },
+        ],
+      }),
       app: { configured: true, mode: 'public-pkce' },
       folders: Object.values(map),
       checking: false,
       now: NOW,
     });
-    const byName = Object.fromEntries(status.folders!.map((f) => [f.name, f.exportAs?.map((a) => a.canExport)]));
-    expect(byName).toEqual({ 'Harbour Bakery Ltd': [true, false, false], 'Northwind Traders': undefined });
+    const byName = Object.fromEntries(
+      status.folders!.map((f) => [f.name, [f.roleLabel, f.exportAs?.map((a) => a.canExport), f.note]]),
+    );
+    expect(byName).toEqual({
+      'Harbour Bakery': ['Invoice only', [true, false, false], undefined],
+      'Northwind Traders': ['Standard', [true, true, true], undefined],
+      Fernbrook: [undefined, undefined, expect.stringContaining('cannot see Fernbrook Dental Ltd')],
+      'No name on the page': [undefined, undefined, expect.stringContaining('does not say which Xero organisation')],
+    });
+    expect(status.organisations?.map((o) => [o.name, o.roleLabel])).toEqual([
+      ['Harbour Bakery Ltd', 'Invoice only'],
+      ['Northwind Traders', 'Standard'],
+    ]);
   });
 });
 
@@ -332,7 +367,7 @@ describe('badge', () => {
   });
 });
 
-describe('the draft-status test’s verdict names the role when it is known', () => {
+describe('the draft-status test’s verdict names the organisation and the role there when they are known', () => {
   const flow = {
     kind: 'draft-test',
     provider: 'xero',
@@ -343,19 +378,63 @@ describe('the draft-status test’s verdict names the role when it is known', ()
     expect(summarise(flow, undefined).detail).toContain('The Xero user who authorised');
   });
 
-  it('a role that cannot approve: named, with what to ask for', () => {
-    const detail = summarise(flow, { role: 'INVOICEONLY', email: 'bea@harbour.test' }).detail;
-    expect(detail).toContain('Your Xero user bea@harbour.test has the role Invoice only, which can’t approve bills');
+  const org = 'Harbour Bakery Ltd';
+
+  it('a role that cannot approve: named with its organisation, with what to ask for', () => {
+    const detail = summarise(flow, {
+      known: 'role',
+      role: 'INVOICEONLY',
+      email: 'bea@harbour.test',
+      organisation: org,
+    }).detail;
+    expect(detail).toContain(
+      'Connection Doctor’s Xero user bea@harbour.test has the role Invoice only in “Harbour Bakery Ltd”, which can’t approve bills',
+    );
     expect(detail).toContain('the Standard role with bill approval');
   });
 
   it('a role that should approve: says Xero narrowed it or another user connected the folder', () => {
-    expect(summarise(flow, { role: 'STANDARD' }).detail).toContain('has the role Standard, which normally may approve');
+    expect(summarise(flow, { known: 'role', role: 'STANDARD', organisation: org }).detail).toContain(
+      'has the role Standard in “Harbour Bakery Ltd”, which normally may approve',
+    );
+  });
+
+  it('an organisation the user cannot see, or a page that names none: says so, names no role', () => {
+    const hidden = summarise(flow, { known: 'not-visible', email: 'bea@harbour.test', organisation: org }).detail;
+    expect(hidden).toContain('can’t see “Harbour Bakery Ltd”, so its role there is unknown');
+    expect(hidden).not.toMatch(/has the role/);
+    const unnamed = summarise(flow, { known: 'organisation-unknown' }).detail;
+    expect(unnamed).toContain('does not say which Xero organisation');
+    expect(unnamed).not.toMatch(/has the role/);
   });
 
   it('a draft that failed is about the connection, whatever the role', () => {
     expect(
-      summarise({ ...flow, ctx: { ...flow.ctx, draftResult: 'failed' } } as Flow, { role: 'INVOICEONLY' }).title,
+      summarise({ ...flow, ctx: { ...flow.ctx, draftResult: 'failed' } } as Flow, {
+        known: 'role',
+        role: 'INVOICEONLY',
+        organisation: org,
+      }).title,
     ).toBe('Draft failed too: the connection itself is broken');
+  });
+
+  it('a draft refused for another reason: Datamolino’s words, no reconnect, and the status can be put back', () => {
+    const refused = {
+      ...flow,
+      ctx: {
+        ...flow.ctx,
+        draftResult: 'refused-other',
+        draftError: 'Account code 429 is archived in Xero',
+        docId: '2011',
+        originalApproval: 'Awaiting Payment',
+        sent: ['set-draft', 'dismiss', 'export:2011'],
+      },
+    } as unknown as Flow;
+    const ending = summarise(refused, undefined);
+    expect(ending.title).toBe('Export failed for another reason');
+    expect(ending.detail).toContain('“Account code 429 is archived in Xero”');
+    expect(ending.detail).toContain('it was Awaiting Payment');
+    expect(ending.next).toEqual(['restore-approval']);
+    expect(ending.detail).not.toMatch(/Reconnect the folder/);
   });
 });

@@ -70,7 +70,7 @@ describe('background messages', () => {
       'Invalid message at origin: Invalid input: expected string, received number',
     );
     expect(await refusal({ type: 'dismissFlow', flowId: 'x'.repeat(65) })).toBe(
-      'Invalid message at flowId: Too big: expected string to have <=64 characters',
+      'Invalid message at flowId: Too big: expected at most 64 characters',
     );
     expect(await refusal({ type: 'answerFlow', flowId: 'x', answer: 'maybe' })).toBe(
       'Invalid message at answer: Invalid option: expected one of "confirm"|"cancel"',

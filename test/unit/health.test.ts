@@ -80,7 +80,7 @@ describe('folder health', () => {
 describe('badge', () => {
   it('is empty when every folder is healthy', () => {
     const map = applyObservation({}, obs({}), t0);
-    expect(badgeFor(map, t0)).toMatchObject({ text: '', title: 'Connection Doctor: all 1 folders healthy' });
+    expect(badgeFor(map, t0)).toMatchObject({ text: '', title: 'Connection Doctor: 1 folder, healthy' });
   });
 
   it('is red with the count of folders needing attention, naming them', () => {

@@ -7,6 +7,7 @@ import { auditCsv, csvCell } from '@/components/AuditLog';
 import { OptionsPage } from '@/components/OptionsPage';
 import { isAcceptableEndpoint } from '@/components/ProviderApps';
 import type { BackgroundRequest } from '@/lib/messages';
+import type { RevocationReport } from '@/lib/model';
 import { type AuditEntry, preferencesItem, providerAppsItem, providerSettingsItem } from '@/lib/storage';
 
 /** The promise form of the permissions API (Chrome's typings list the callback form first). */
@@ -30,6 +31,7 @@ const entry = (patch: Partial<AuditEntry>): AuditEntry => ({
 
 let sent: BackgroundRequest[];
 let audit: AuditEntry[];
+let revocations: RevocationReport[] = [];
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -39,9 +41,14 @@ beforeEach(() => {
     const req = msg as BackgroundRequest;
     sent.push(req);
     if (req.type === 'getAudit') return { ok: true, value: audit };
+    if (req.type === 'resetAllData') return { ok: true, value: revocations };
     return { ok: true, value: null };
   });
   vi.spyOn(permissions, 'contains').mockResolvedValue(false);
+  // The browser's own answer: the extension id's address plus the provider.
+  Object.assign(fakeBrowser.identity, {
+    getRedirectURL: (path = '') => `https://egkkljjpefjodlbkijciejnadkobcdfh.chromiumapp.org/${path}`,
+  });
 });
 
 afterEach(() => {
@@ -128,13 +135,41 @@ describe('reset all data', () => {
     expect(sent.some((m) => m.type === 'resetAllData')).toBe(false);
     fireEvent.click(screen.getByRole('button', { name: 'Reset all data…' }));
     expect(document.activeElement?.textContent).toBe('Yes, reset everything');
+    revocations = [
+      { provider: 'xero', result: 'revoked' },
+      { provider: 'quickbooks', result: 'failed', reason: 'no answer from QuickBooks' },
+      { provider: 'freeagent', result: 'skipped', reason: 'the app it was granted to is no longer configured' },
+    ];
     fireEvent.click(screen.getByRole('button', { name: 'Yes, reset everything' }));
-    expect(await screen.findByText('All data was removed and provider connections were revoked.')).toBeTruthy();
+    const said = await screen.findByText(/^All Connection Doctor data was removed\./);
+    expect(said.textContent).toContain('Xero: access revoked.');
+    expect(said.textContent).toContain(
+      'QuickBooks: revoking failed (no answer from QuickBooks); remove Connection Doctor in QuickBooks’ list of connected apps.',
+    );
+    expect(said.textContent).toContain(
+      'FreeAgent: access not revoked (the app it was granted to is no longer configured)',
+    );
+    // Not everything was revoked: said as a problem, not as a success.
+    expect(said.getAttribute('role')).toBe('alert');
     expect(sent).toContainEqual({ type: 'resetAllData' });
   });
 });
 
 describe('provider apps', () => {
+  it('shows each redirect URI, and says plainly when the build has no app for a provider', async () => {
+    render(<OptionsPage />);
+    const form = within(await screen.findByRole('form', { name: 'Provider apps' }));
+    const xero = within(form.getByRole('group', { name: 'Xero' }));
+    expect((xero.getByLabelText(/^Redirect URI/) as HTMLInputElement).value).toBe(
+      'https://egkkljjpefjodlbkijciejnadkobcdfh.chromiumapp.org/xero',
+    );
+    // This test build is made without WXT_XERO_CLIENT_ID: no app to fall back on.
+    expect(
+      xero.getByText(/^No Xero app is configured in this build\. Register one at developer\.xero\.com/),
+    ).toBeTruthy();
+    expect(screen.queryByText(/the app this build comes with/)).toBeNull();
+  });
+
   it('saves own credentials and the check interval', async () => {
     render(<OptionsPage />);
     const form = within(await screen.findByRole('form', { name: 'Provider apps' }));

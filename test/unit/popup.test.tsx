@@ -83,12 +83,13 @@ describe('folder list', () => {
     folder('3', 'Bluebell Florists', { provider: 'quickbooks', state: 'forbidden', forbiddenDocuments: ['31'] }),
     folder('4', 'Harbour Café', { account: 'Harbour Bakery Ltd', business: true, lastExportSeen: NOW }),
   ];
+  const withXeroRefused = [...folders, folder('5', 'Xero refused', { state: 'forbidden', forbiddenDocuments: ['51'] })];
 
   it('puts overall health first, then groups by account with the most urgent first', async () => {
     await healthItem.setValue(asMap(folders));
     render(<HealthPanel />);
     expect((await screen.findByText('2 of 4 folders need attention')).getAttribute('role')).toBe('status');
-    expect(screen.getByText('1 expired · 1 with refused exports')).toBeTruthy();
+    expect(screen.getByText('2 healthy · 1 expired · 1 with refused exports')).toBeTruthy();
     const groups = within(screen.getByRole('list', { name: 'Folders' }));
     expect(groups.getAllByRole('heading').map((h) => h.textContent)).toEqual([
       'Ledgerlight Accounting (3)',
@@ -104,26 +105,28 @@ describe('folder list', () => {
     );
     expect(rowOf('Northwind Traders').textContent).toContain('Xero connection expired');
     expect(rowOf('Harbour Café').textContent).toMatch(/last export today/);
-    expect(rowOf('Atlas Ltd').textContent).toContain('last export not seen');
+    expect(rowOf('Atlas Ltd').textContent).toContain('last export unknown');
   });
 
   it('offers the actions that fit each folder', async () => {
-    await healthItem.setValue(asMap(folders));
+    await healthItem.setValue(asMap(withXeroRefused));
     render(<HealthPanel />);
-    await screen.findByText('2 of 4 folders need attention');
+    await screen.findByText('3 of 5 folders need attention');
     const names = (name: string) =>
       within(rowOf(name))
         .getAllByRole('button')
         .map((b) => b.textContent);
-    expect(names('Northwind Traders')).toEqual([
+    // An expired connection: nothing to retry or test until it is fixed.
+    expect(names('Northwind Traders')).toEqual(['Refresh', 'Reconnect…', 'Open folder']);
+    // QuickBooks: no draft-status test (Xero only).
+    expect(names('Bluebell Florists')).toEqual(['Refresh', 'Reconnect…', 'Retry failed exports', 'Open folder']);
+    expect(names('Xero refused')).toEqual([
       'Refresh',
       'Reconnect…',
       'Retry failed exports',
       'Run draft-status test…',
       'Open folder',
     ]);
-    // QuickBooks: no draft-status test (Xero only).
-    expect(names('Bluebell Florists')).toEqual(['Refresh', 'Reconnect…', 'Retry failed exports', 'Open folder']);
     expect(names('Atlas Ltd')).toEqual(['Refresh', 'Reconnect…', 'Open folder']);
   });
 
@@ -168,7 +171,7 @@ describe('folder list', () => {
     );
     await healthItem.setValue(asMap(many));
     const { container } = render(<HealthPanel />);
-    await screen.findByText('250 of 1000 folders need attention');
+    await screen.findByText('250 of 1,000 folders need attention');
     expect(container.querySelectorAll('li.folder').length).toBeLessThanOrEqual(240);
     await waitFor(() => expect(container.querySelectorAll('li.folder')).toHaveLength(1000), { timeout: 5000 });
   });
@@ -371,6 +374,11 @@ describe('fix all and scan all', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Fix all (2)…' }));
     const dialog = within(screen.getByRole('dialog', { name: 'Fix all 2 folders?' }));
     expect(dialog.getByText(/you approve access at Xero, QuickBooks/)).toBeTruthy();
+    // Every folder it will touch is listed, and no other.
+    expect(dialog.getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'Atlas Ltd (Xero)',
+      'Bluebell Florists (QuickBooks)',
+    ]);
     expect(document.activeElement?.textContent).toBe('Start fixing 2 folders');
     fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
@@ -378,7 +386,14 @@ describe('fix all and scan all', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Fix all (2)…' }));
     fireEvent.click(screen.getByRole('button', { name: 'Start fixing 2 folders' }));
-    await waitFor(() => expect(sent).toContainEqual({ type: 'startBatch', kind: 'fix-all' }));
+    // The batch is told exactly which folders were confirmed.
+    await waitFor(() =>
+      expect(sent).toContainEqual({
+        type: 'startBatch',
+        kind: 'fix-all',
+        folders: [`${ORIGIN}|1`, `${ORIGIN}|2`],
+      }),
+    );
   });
 
   it('starts a scan without asking', async () => {

@@ -73,17 +73,15 @@ describe('provider endpoints', () => {
     expect(() => toSandboxUrl('https://example.com/', ORIGIN)).toThrow(/example\.com/);
   });
 
-  it('asks Xero for accounting.invoices, or accounting.transactions for older apps', () => {
+  it('asks Xero only for the read scope its checks use: no invoice or transaction scope', () => {
     expect(providerScopes('xero')).toEqual([
       'openid',
       'profile',
       'email',
       'offline_access',
       'accounting.settings.read',
-      'accounting.invoices',
     ]);
-    expect(providerScopes('xero', { legacyXeroApp: true })).toContain('accounting.transactions');
-    expect(providerScopes('xero', { legacyXeroApp: true })).not.toContain('accounting.invoices');
+    expect(providerScopes('xero').filter((s) => !s.endsWith('.read') && s.startsWith('accounting'))).toEqual([]);
     expect(providerScopes('freeagent')).toEqual([]);
   });
 

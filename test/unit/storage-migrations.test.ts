@@ -14,6 +14,7 @@ import {
   flowsItem,
   healthDigestItem,
   healthItem,
+  MOVED_ITEMS,
   preferencesItem,
   providerAccessTokenItems,
   providerAppsItem,
@@ -22,7 +23,8 @@ import {
   providerRefreshTokenItems,
   providerSettingsItem,
 } from '@/lib/storage';
-import { defineItem, migrateValue } from '@/lib/stored-item';
+import { areaDriver } from '@/lib/storage-areas';
+import { defineItem, migrateValue, nameOf } from '@/lib/stored-item';
 
 const FIXTURES = path.resolve(__dirname, 'fixtures/storage');
 const examples = readdirSync(FIXTURES)
@@ -32,6 +34,8 @@ const examples = readdirSync(FIXTURES)
     data: JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as {
       local: Record<string, unknown>;
       session: Record<string, unknown>;
+      /** The extension's own IndexedDB (lib/storage-areas.ts), from the build that keeps items there. */
+      trusted?: Record<string, unknown>;
     },
   }));
 
@@ -62,15 +66,28 @@ describe('saved examples of stored data', () => {
     it(`${file}: every item reads back as stored data, none falls back to defaults`, async () => {
       await fakeBrowser.storage.local.set(data.local);
       await fakeBrowser.storage.session.set(data.session);
+      if (data.trusted) await areaDriver('trusted').set(data.trusted);
+      // What the background does once when it starts: items kept in local storage by earlier builds move.
+      for (const item of MOVED_ITEMS) await item.moveLegacy();
+      for (const item of MOVED_ITEMS) expect(await fakeBrowser.storage.local.get(nameOf(item.movedFrom!))).toEqual({});
 
       const health = await healthItem.getValue();
       expect(Object.keys(health).length).toBeGreaterThan(0);
       expect(Object.values(health).map((f) => f.name)).toContain('Northwind Traders');
+      // v1 called a folder healthy from a list row: only what was seen on a page stays a finding.
+      const states = Object.fromEntries(Object.values(health).map((f) => [f.folderId, f.state]));
+      expect(states).toEqual(
+        file === 'v1.json' ? { 201: 'unchecked', 202: 'expired' } : { 201: 'healthy', 202: 'expired' },
+      );
       const flows = await flowsItem.getValue();
       expect(Object.values(flows).some((f) => f.status === 'done')).toBe(true);
       expect((await auditItem.getValue()).some((entry) => entry.action === 'menu:refresh')).toBe(true);
-      expect((await healthDigestItem.getValue())?.rows.length).toBeGreaterThan(0);
-      expect(await preferencesItem.getValue()).toEqual({ notifications: true });
+      // v1's digest counted list rows as healthy: dropped, and written anew by the background.
+      if (file !== 'v1.json') expect((await healthDigestItem.getValue())?.rows.length).toBeGreaterThan(0);
+      else expect(await healthDigestItem.getValue()).toBeNull();
+      // Stored before watching existed: it reads as off, at the default time, and the stored value stays as it is.
+      expect(await preferencesItem.getValue()).toEqual({ notifications: true, watching: false, watchTime: '08:00' });
+      expect(await fakeBrowser.storage.local.get('preferences')).toEqual({ preferences: { notifications: true } });
       expect((await providerAppsItem.getValue()).freeagent).toMatchObject({ mode: 'own-credentials' });
       expect((await providerConnectionItems.xero.getValue())?.grantId).toBeTruthy();
       expect((await providerRefreshTokenItems.xero.getValue())?.data).toBeTruthy();
@@ -119,7 +136,7 @@ describe('versioned items', () => {
     expect(await item.getValue()).toEqual({ many: 'folders' });
     const reads = get.mock.calls.map(([keys]) => keys);
     expect(reads.filter((keys) => keys === 'big' || (Array.isArray(keys) && keys.includes('big')))).toHaveLength(1);
-    expect(reads).toContainEqual('big$');
+    expect(reads).toContainEqual(['big$']);
   });
 
   it('a value written by a newer version is left alone: read as the fallback, never overwritten', async () => {
@@ -155,18 +172,15 @@ describe('versioned items', () => {
 
   it('version 1 items write no meta; removeValue removes value and meta; watch reports changes', async () => {
     const v1 = defineItem('local:count', { schema: z.number(), fallback: 0 });
-    const seen: [number, number][] = [];
-    const unwatch = v1.watch((value, old) => seen.push([value, old]));
+    const seen: number[] = [];
+    const unwatch = v1.watch((value) => seen.push(value));
     await v1.setValue(2);
     expect(await fakeBrowser.storage.local.get(null)).toEqual({ count: 2 });
     await v1.removeValue();
     expect(await v1.getValue()).toBe(0);
     unwatch();
     await v1.setValue(5);
-    expect(seen).toEqual([
-      [2, 0],
-      [0, 2],
-    ]);
+    expect(seen).toEqual([2, 0]);
 
     const v2 = defineItem('session:other', {
       schema: z.number(),
@@ -191,5 +205,34 @@ describe('versioned items', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/local:prefs.*notifications.*expected boolean/));
     // Left as stored: a newer build may read it.
     expect(await fakeBrowser.storage.local.get('prefs')).toEqual({ prefs: { notifications: 'yes' } });
+  });
+});
+
+describe('where items live', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('moving an earlier build’s item: the value moves once; a later write of the old key is never read', async () => {
+    await fakeBrowser.storage.local.set({
+      providerApps: { quickbooks: { mode: 'exchange-endpoint', exchangeUrl: 'https://ours.example/x' } },
+    });
+    await providerAppsItem.moveLegacy();
+    expect((await providerAppsItem.getValue()).quickbooks.exchangeUrl).toBe('https://ours.example/x');
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+    // A content script (which can write local storage in Firefox) plants another address under the old key.
+    await fakeBrowser.storage.local.set({
+      providerApps: { quickbooks: { mode: 'exchange-endpoint', exchangeUrl: 'https://evil.example/x' } },
+    });
+    await providerAppsItem.moveLegacy();
+    expect((await providerAppsItem.getValue()).quickbooks.exchangeUrl).toBe('https://ours.example/x');
+  });
+
+  it('the trusted area is the extension origin’s IndexedDB, not browser storage; its writes reach watchers', async () => {
+    const seen: string[] = [];
+    const unwatch = providerAppsItem.watch((apps) => seen.push(apps.xero.clientId));
+    await providerAppsItem.setValue(providerAppsItem.schema.parse({ xero: { clientId: 'app-1' } }));
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+    await vi.waitFor(() => expect(seen).toEqual(['app-1']));
+    unwatch();
   });
 });

@@ -19,6 +19,7 @@ import {
   folderConnection,
   foldersSharing,
   forbiddenText,
+  LATE_BANNER_DEFAULT_MS,
   PROVIDER_NAMES,
   PROVIDERS,
   type Variant,
@@ -32,6 +33,7 @@ import {
   type Flash,
   folderPage,
   folderStatus,
+  folderView,
   freeAgentChoicePage,
   messagePage,
   settingsPage,
@@ -85,12 +87,28 @@ export interface Datamolino {
   expire(folderId: number, mode: ExpireMode): Connection;
   /** Revokes the folder's grant at the provider; Datamolino does not notice until it next uses it. */
   revoke(folderId: number): Connection;
-  setVariant(folderId: number, variant: Variant): Folder;
-  addFolders(count: number, provider: ProviderId, expired?: ExpireMode, name?: string): Promise<Folder[]>;
+  /**
+   * `lateMs`: for 'late-banner' (default 4000), and for 'no-refresh-feedback' (no default: the status answer is late
+   * too). 'no-folder-id' gives the folder a workspace token.
+   */
+  setVariant(folderId: number, variant: Variant, opts?: { lateMs?: number }): Folder;
+  /** `organisation`: a Xero organisation (its name) to connect the new folders to, as the practice's partner. */
+  addFolders(
+    count: number,
+    provider: ProviderId,
+    expired?: ExpireMode,
+    name?: string,
+    organisation?: string,
+  ): Promise<Folder[]>;
   addDocuments(folderId: number, count: number): number[];
   addFault(fault: Fault): void;
   /** Ends requests held by 'hang' faults. */
   releaseHungRequests(): void;
+  /**
+   * 'async': Export answers at once with the document unchanged (Export still enabled) and exports it `delayMs`
+   * later, as an export queued behind others would; 'sync' (the seed): the export is done before the answer.
+   */
+  setExportMode(mode: 'sync' | 'async', delayMs?: number): void;
   getFolder(folderId: number): Folder;
 }
 
@@ -98,6 +116,8 @@ interface PendingAuthorization {
   folderId: number;
   provider: ProviderId;
   freeAgentMode?: FreeAgentMode;
+  /** The folder page to come back to (its /en/folders/{id} or /en/workspace/{token} address). */
+  returnTo: string;
 }
 
 interface RefreshOutcome {
@@ -109,6 +129,18 @@ export class NotFoundError extends Error {}
 
 const FLASH_COOKIE = 'flash';
 
+/** /en/workspace/{token}: the 'no-folder-id' address of a folder page. */
+export function workspacePath(folder: Folder): string | undefined {
+  return folder.variant === 'no-folder-id' && folder.workspaceToken
+    ? `/en/workspace/${folder.workspaceToken}`
+    : undefined;
+}
+
+/** Letters only, so the address holds no number that could be taken for the folder id. */
+function newWorkspaceToken(): string {
+  return [...randomBytes(16)].map((b) => String.fromCharCode(97 + (b % 26))).join('');
+}
+
 export function createDatamolino(opts: DatamolinoOptions): Datamolino {
   const now = opts.now ?? Date.now;
   const client = createProviderClient({ origin: opts.origin, timeoutMs: opts.providerTimeoutMs });
@@ -116,6 +148,8 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
   let pending = new Map<string, PendingAuthorization>();
   let faults: Fault[] = [];
   let hung: ServerResponse[] = [];
+  let exportMode: { mode: 'sync' | 'async'; delayMs: number } = { mode: 'sync', delayMs: 0 };
+  let queuedExports: ReturnType<typeof setTimeout>[] = [];
   const refreshing = new Map<string, Promise<RefreshOutcome>>();
 
   const callbackUrl = (provider: ProviderId) => `${opts.origin()}/en/oauth/${provider}/callback`;
@@ -154,9 +188,14 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
 
   // ---- OAuth as Datamolino's server-side client
 
-  function startAuthorization(folder: Folder, provider: ProviderId, freeAgentMode?: FreeAgentMode): string {
+  function startAuthorization(
+    folder: Folder,
+    provider: ProviderId,
+    freeAgentMode?: FreeAgentMode,
+    returnTo = `/en/folders/${folder.id}`,
+  ): string {
     const stateParam = randomBytes(16).toString('hex');
-    pending.set(stateParam, { folderId: folder.id, provider, freeAgentMode });
+    pending.set(stateParam, { folderId: folder.id, provider, freeAgentMode, returnTo });
     return client.authorizeUrl(provider, stateParam, callbackUrl(provider));
   }
 
@@ -186,7 +225,7 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
     url: URL,
     provider: ProviderId,
     ctx: LogContext,
-  ): Promise<{ folder: Folder; flash: Flash }> {
+  ): Promise<{ folder: Folder; flash: Flash; returnTo: string }> {
     const params = url.searchParams;
     const flow = pending.get(params.get('state') ?? '');
     if (!flow || flow.provider !== provider) {
@@ -199,18 +238,19 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
     pending.delete(params.get('state')!);
     const folder = getFolder(flow.folderId);
     const connection = folderConnection(state, folder);
-    const name = PROVIDER_NAMES[provider];
+    const { s } = folderView(folder);
+    const { returnTo } = flow;
     ctx.event = 'folder.connect';
     const fail = (error: string, text: string) => {
       ctx.detail = { folderId: folder.id, provider, status: 'failed', error };
-      return { folder, flash: { kind: 'alert' as const, text } };
+      return { folder, returnTo, flash: { kind: 'alert' as const, text } };
     };
     const providerError = params.get('error');
-    if (providerError) return fail(providerError, `Connecting to ${name} was cancelled.`);
+    if (providerError) return fail(providerError, s.connectCancelled(provider));
     const tokens = await client.exchangeCode(provider, params.get('code') ?? '', callbackUrl(provider));
-    if (!tokens.ok) return fail(tokens.error, `We couldn't connect to ${name}. Please try again.`);
+    if (!tokens.ok) return fail(tokens.error, s.connectFailed(provider));
     const tenant = await client.fetchTenant(provider, tokens.tokens.accessToken, params);
-    if (!tenant.ok) return fail(tenant.error, `We couldn't connect to ${name}. Please try again.`);
+    if (!tenant.ok) return fail(tenant.error, s.connectFailed(provider));
     // On a business account every folder shares this connection, so all siblings are realigned at once.
     Object.assign(connection, {
       provider,
@@ -231,13 +271,13 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       tenantName: tenant.tenantName,
       folderIds: foldersSharing(state, connection.id).map((f) => f.id),
     };
-    return { folder, flash: { kind: 'notice', text: `Connected to ${name}` } };
+    return { folder, returnTo, flash: { kind: 'notice', text: s.connected(provider) } };
   }
 
   /** Connects a folder the way a user would: consent at the provider as `email`, then Datamolino's callback. */
-  async function connectAs(grant: ConnectionGrantSpec, folder: Folder): Promise<void> {
+  async function connectAs(grant: ConnectionGrantSpec, folder: Folder, organisation?: string): Promise<void> {
     const authorize = startAuthorization(folder, grant.provider, grant.freeAgentMode);
-    const callback = await consentAtProvider(authorize, grant.email, callbackUrl(grant.provider));
+    const callback = await consentAtProvider(authorize, grant.email, callbackUrl(grant.provider), { organisation });
     const res = await fetch(callback, { redirect: 'manual' });
     await res.body?.cancel();
     const connection = folderConnection(state, folder);
@@ -252,18 +292,19 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
     const connection = folderConnection(state, folder);
     const provider = connection.provider;
     const name = PROVIDER_NAMES[provider];
+    const { s } = folderView(folder);
     ctx.event = 'document.export';
     const detail = (extra: Record<string, unknown>) => {
       ctx.detail = { folderId: folder.id, documentId: doc.id, provider, approvalStatus: doc.approvalStatus, ...extra };
     };
     if (doc.exportError) {
       detail({ status: 'refused', error: 'Dismiss the error before exporting again.' });
-      return { kind: 'alert', text: 'Dismiss the error before exporting again.' };
+      return { kind: 'alert', text: s.dismissFirst };
     }
     if (doc.state === 'exported' && doc.exportedAs !== 'Draft') {
       const text = provider === 'xero' ? 'Only drafts can be re-exported' : 'This document has already been exported.';
       detail({ status: 'refused', error: text });
-      return { kind: 'alert', text };
+      return { kind: 'alert', text: provider === 'xero' ? s.onlyDrafts : s.alreadyExported };
     }
     const approval = provider === 'xero' ? doc.approvalStatus : undefined;
     const fail = (error: string, extra: Record<string, unknown>) => {
@@ -290,7 +331,7 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       doc.exportError = undefined;
       audit(doc, exportedAuditText(provider, doc.exportedAs, result.reference));
       detail({ status: 'exported', reference: result.reference, refreshed: refreshed?.ok ?? false });
-      return { kind: 'notice', text: `Exported to ${name}` };
+      return { kind: 'notice', text: s.exported(provider) };
     }
     const forbidden = result.status === 401 || result.status === 403;
     const text = forbidden ? forbiddenText(provider) : `Export to ${name} failed: ${result.message}`;
@@ -370,6 +411,10 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       case 'hang':
         hung.push(res);
         return true;
+      case 'validation':
+        // A provider's answer, not Datamolino's: on Datamolino's own pages it is a plain 422.
+        sendHtml(res, 422, `<!doctype html><title>Unprocessable</title><h1>${fault.message ?? 'Unprocessable'}</h1>`);
+        return true;
     }
   }
 
@@ -390,6 +435,20 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
         throw error;
       }
     }
+  }
+
+  /** The folder a path is about: /en/folders/{id}… or, for a 'no-folder-id' folder, /en/workspace/{token}…. */
+  function findFolder(path: string): { folder: Folder; base: string; rest: string } {
+    const byId = /^\/en\/folders\/(\d+)(\/.*)?$/.exec(path);
+    if (byId) {
+      const folder = getFolder(Number(byId[1]));
+      return { folder, base: `/en/folders/${folder.id}`, rest: byId[2] ?? '' };
+    }
+    const byToken = /^\/en\/workspace\/([a-z]+)(\/.*)?$/.exec(path);
+    const folder = byToken && [...state.folders.values()].find((f) => f.workspaceToken === byToken[1]);
+    const base = folder && workspacePath(folder);
+    if (!byToken || !folder || !base) throw new NotFoundError(path);
+    return { folder, base, rest: byToken[2] ?? '' };
   }
 
   async function route(
@@ -413,17 +472,14 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
 
     const callback = /^\/en\/oauth\/(xero|quickbooks|freeagent)\/callback$/.exec(path);
     if (callback && method === 'GET') {
-      const { folder, flash } = await completeAuthorization(url, callback[1] as ProviderId, ctx);
-      return redirectWithFlash(res, `/en/folders/${folder.id}`, flash);
+      const { flash, returnTo } = await completeAuthorization(url, callback[1] as ProviderId, ctx);
+      return redirectWithFlash(res, returnTo, flash);
     }
 
-    const folderMatch = /^\/en\/folders\/(\d+)(\/.*)?$/.exec(path);
-    if (!folderMatch) throw new NotFoundError(path);
-    const folder = getFolder(Number(folderMatch[1]));
-    const rest = folderMatch[2] ?? '';
-    const base = `/en/folders/${folder.id}`;
+    const { folder, base, rest } = findFolder(path);
+    const view = folderView(folder, base);
+    const { s } = view;
     const connection = folderConnection(state, folder);
-    const name = PROVIDER_NAMES[connection.provider];
     const isAdmin = folder.variant !== 'no-disconnect';
     const requireAdmin = () => {
       if (!isAdmin) throw new ForbiddenError('Only folder Admins can change the accounting connection.');
@@ -431,27 +487,38 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
 
     if (method === 'GET' && rest === '') {
       const tab = (TABS.find((t) => t.id === url.searchParams.get('tab'))?.id ?? 'ready') as TabId;
-      return sendHtml(res, 200, folderPage(state, folder, tab, now(), takeFlash(req, res)));
+      return sendHtml(res, 200, folderPage(state, folder, tab, now(), takeFlash(req, res), view));
     }
     if (method === 'GET' && rest === '/status.json') {
+      // 'late-banner' (or a late 'no-refresh-feedback'): the page asks 100 ms after load; the answer comes lateMs after load.
+      const delayMs = folder.lateMs !== undefined ? Math.max(0, folder.lateMs - 100) : undefined;
+      if (delayMs !== undefined) {
+        // Logged like this (status 0) if the client gives up first.
+        ctx.detail = { folderId: folder.id, delayMs };
+        if (!(await delayAnswer(res, delayMs))) return;
+      }
       const status = folderStatus(state, folder, now());
       ctx.event = 'folder.status';
-      ctx.detail = { folderId: folder.id, status: status.connection, syncing: status.chart?.syncing ?? false };
+      ctx.detail = {
+        folderId: folder.id,
+        status: status.connection,
+        syncing: status.chart?.syncing ?? false,
+        ...(delayMs !== undefined ? { delayMs } : {}),
+      };
       return sendJson(res, 200, status);
     }
-    if (method === 'GET' && rest === '/settings') return sendHtml(res, 200, settingsPage(state, folder));
-    if (method === 'GET' && rest === '/users') return sendHtml(res, 200, usersPage(folder));
-    if (method === 'GET' && rest === '/exports') return sendHtml(res, 200, exportHistoryPage(state, folder));
+    if (method === 'GET' && rest === '/settings') return sendHtml(res, 200, settingsPage(state, folder, view));
+    if (method === 'GET' && rest === '/users') return sendHtml(res, 200, usersPage(folder, view));
+    if (method === 'GET' && rest === '/exports') return sendHtml(res, 200, exportHistoryPage(state, folder, view));
 
     if (method === 'POST' && rest === '/connection/refresh') {
       requireAdmin();
       ctx.event = 'folder.refresh';
+      // 'no-refresh-feedback': the page just reloads, whatever happened.
+      const feedback = (flash: Flash) => (folder.variant === 'no-refresh-feedback' ? undefined : flash);
       if (connection.state === 'disconnected') {
         ctx.detail = { folderId: folder.id, provider: connection.provider, status: 'failed', error: 'not_connected' };
-        return redirectWithFlash(res, base, {
-          kind: 'alert',
-          text: 'This folder is not connected to accounting software.',
-        });
+        return redirectWithFlash(res, base, feedback({ kind: 'alert', text: s.refreshNotConnected }));
       }
       const outcome = await refreshConnection(connection);
       ctx.detail = {
@@ -464,24 +531,21 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       };
       if (outcome.ok) {
         startChartSync(connection);
-        return redirectWithFlash(res, base, {
-          kind: 'notice',
-          text: `The connection to ${name} was refreshed. New accounts, tax codes and tracking categories will appear shortly.`,
-        });
+        return redirectWithFlash(res, base, feedback({ kind: 'notice', text: s.refreshed(connection.provider) }));
       }
-      const advice = outcome.error === 'invalid_grant' ? 'Please reconnect.' : 'Please try again later.';
-      return redirectWithFlash(res, base, {
-        kind: 'alert',
-        text: `We couldn't refresh the connection to ${name}. ${advice}`,
-      });
+      const text = s.refreshFailed(connection.provider, outcome.error === 'invalid_grant');
+      return redirectWithFlash(res, base, feedback({ kind: 'alert', text }));
     }
 
     if (rest === '/connection/disconnect') {
       requireAdmin();
-      if (method === 'GET') return sendHtml(res, 200, disconnectConfirmPage(state, folder));
+      if (method === 'GET') return sendHtml(res, 200, disconnectConfirmPage(state, folder, view));
       if (method !== 'POST') throw new NotFoundError(path);
       const body = await readFormOrJson(req);
-      if (folder.variant === 'disconnect-confirm' && body.confirm !== 'yes') {
+      if (
+        (folder.variant === 'disconnect-confirm' || folder.variant === 'unfamiliar-disconnect') &&
+        body.confirm !== 'yes'
+      ) {
         return redirect(res, `${base}/connection/disconnect`);
       }
       const wasState = connection.state;
@@ -500,12 +564,12 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
         previous: wasState,
         folderIds: foldersSharing(state, connection.id).map((f) => f.id),
       };
-      return redirectWithFlash(res, base, { kind: 'notice', text: `Disconnected from ${name}` });
+      return redirectWithFlash(res, base, { kind: 'notice', text: s.disconnected(connection.provider) });
     }
 
     if (method === 'GET' && rest === '/connection/freeagent') {
       requireAdmin();
-      return sendHtml(res, 200, freeAgentChoicePage(folder));
+      return sendHtml(res, 200, freeAgentChoicePage(folder, view));
     }
     if (method === 'POST' && rest === '/connection/connect') {
       requireAdmin();
@@ -516,7 +580,7 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       ctx.event = 'folder.connect.start';
       ctx.detail = { folderId: folder.id, provider, mode };
       if (provider === 'freeagent' && !mode) return redirect(res, `${base}/connection/freeagent`);
-      return redirect(res, startAuthorization(folder, provider, mode));
+      return redirect(res, startAuthorization(folder, provider, mode, base));
     }
 
     const docMatch = /^\/documents\/(\d+)(\/[a-z-]+)?$/.exec(rest);
@@ -525,9 +589,29 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
     const docBase = `${base}/documents/${doc.id}`;
     const action = docMatch[2] ?? '';
     if (method === 'GET' && action === '')
-      return sendHtml(res, 200, documentPage(state, folder, doc, takeFlash(req, res)));
+      return sendHtml(res, 200, documentPage(state, folder, doc, takeFlash(req, res), view));
     if (method !== 'POST') throw new NotFoundError(path);
     if (action === '/export') {
+      if (exportMode.mode === 'async') {
+        ctx.event = 'document.export.queued';
+        ctx.detail = { folderId: folder.id, documentId: doc.id, delayMs: exportMode.delayMs };
+        const queued: LogContext = {};
+        const timer = setTimeout(() => {
+          queuedExports = queuedExports.filter((t) => t !== timer);
+          void exportDocument(folder, doc, queued).then(() =>
+            opts.log.add({
+              service: 'datamolino',
+              method: 'POST',
+              path: `${docBase}/export`,
+              status: 200,
+              event: queued.event,
+              detail: { ...queued.detail, queued: true },
+            }),
+          );
+        }, exportMode.delayMs);
+        queuedExports.push(timer);
+        return redirectWithFlash(res, docBase);
+      }
       const flash = await exportDocument(folder, doc, ctx);
       return redirectWithFlash(res, docBase, flash);
     }
@@ -575,6 +659,9 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
 
   async function reset(): Promise<void> {
     releaseHungRequests();
+    exportMode = { mode: 'sync', delayMs: 0 };
+    for (const timer of queuedExports) clearTimeout(timer);
+    queuedExports = [];
     faults = [];
     pending = new Map();
     state = createSeedState(now());
@@ -595,6 +682,10 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
     return connection;
   }
 
+  function setExportMode(mode: 'sync' | 'async', delayMs = 3000): void {
+    exportMode = { mode, delayMs };
+  }
+
   function releaseHungRequests(): void {
     for (const res of hung) res.destroy();
     hung = [];
@@ -612,12 +703,28 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       opts.providers.revokeGrant(connection.provider, connection.grantId);
       return connection;
     },
-    setVariant(folderId, variant) {
+    setVariant(folderId, variant, variantOpts = {}) {
       const folder = getFolder(folderId);
       folder.variant = variant;
+      folder.lateMs =
+        variant === 'late-banner'
+          ? (variantOpts.lateMs ?? LATE_BANNER_DEFAULT_MS)
+          : variant === 'no-refresh-feedback'
+            ? variantOpts.lateMs
+            : undefined;
+      if (variant === 'no-folder-id') folder.workspaceToken ??= newWorkspaceToken();
       return folder;
     },
-    async addFolders(count, provider, expired, name) {
+    async addFolders(count, provider, expired, name, organisation) {
+      if (organisation !== undefined) {
+        if (provider !== 'xero') throw new BadRequestError('organisation is a Xero organisation: use provider xero');
+        const memberships = opts.providers.xeroMemberships(BULK_GRANT_EMAIL);
+        const member = memberships.find((m) => m.organisation === organisation);
+        if (!member) {
+          const names = memberships.map((m) => m.organisation).join(', ');
+          throw new BadRequestError(`${BULK_GRANT_EMAIL} is not in the Xero organisation ${organisation} (${names})`);
+        }
+      }
       const added: Folder[] = [];
       for (let i = 0; i < count; i++) {
         const folder = addBulkFolder(state, provider, now(), name && count > 1 ? `${name} ${i + 1}` : name);
@@ -629,6 +736,7 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
             freeAgentMode: provider === 'freeagent' ? 'practice' : undefined,
           },
           folder,
+          organisation,
         );
         if (expired) expire(folder.id, expired);
         added.push(folder);
@@ -644,6 +752,7 @@ export function createDatamolino(opts: DatamolinoOptions): Datamolino {
       faults.push({ ...fault });
     },
     releaseHungRequests,
+    setExportMode,
   };
 }
 

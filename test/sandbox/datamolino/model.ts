@@ -6,8 +6,52 @@ export type Plan = 'business' | 'accountant';
 export type ApprovalStatus = 'Draft' | 'Awaiting Approval' | 'Awaiting Payment';
 export type DocumentState = 'ready' | 'needs-review' | 'export-failed' | 'exported' | 'trashed';
 export type FreeAgentMode = 'practice' | 'company';
-/** Page variants seen on real installations (see HOST-AND-PROVIDERS.md). */
-export type Variant = 'standard' | 'no-disconnect' | 'disconnect-confirm' | 'renamed-menu';
+/**
+ * Page variants: what real installations may show (see HOST-AND-PROVIDERS.md), for reading the app robustly.
+ * Each changes only that folder's pages.
+ */
+export const VARIANTS = [
+  'standard',
+  /** A folder User: no Refresh / Disconnect / Connect. */
+  'no-disconnect',
+  /** Disconnect asks for confirmation first. */
+  'disconnect-confirm',
+  /** Menu items without the provider: "Refresh", "Disconnect". */
+  'renamed-menu',
+  /** The Folder Menu button shows only an icon (⋮), named by aria-label="Folder menu". */
+  'icon-menu',
+  /** The Folder Menu button reads "Folder Menu ▾". */
+  'menu-suffix',
+  /** The Folder Menu button is there, but clicking it shows no items. */
+  'dead-menu',
+  /**
+   * No Folder Menu: the connection's items are under the arrow next to Export, as in older versions of the app
+   * (HOST-AND-PROVIDERS.md), a place Connection Doctor does not look.
+   */
+  'no-folder-menu',
+  /** Refresh just reloads the page: no flash, and no chart-of-accounts line. With `lateMs`, its status answer is late. */
+  'no-refresh-feedback',
+  /** status.json answers, and so the banner shows, only `lateMs` after the page loaded. */
+  'late-banner',
+  /** The banner holds a "Learn more" link and a second sentence; document errors read "Forbidden access". */
+  'banner-with-link',
+  /** Approval status is a custom listbox (role=combobox + role=listbox), not a <select>. */
+  'select-less-approval',
+  /** The banner is in the DOM but hidden by a stylesheet class. */
+  'css-hidden-banner',
+  /** The folder's pages in Slovak (<html lang="sk">), URLs still under /en/. */
+  'slovak',
+  /** The folder page is also served at /en/workspace/{token}, a URL without the folder id. */
+  'no-folder-id',
+  /** The folder page names no provider: menu items as 'renamed-menu', and "Accounting connected – {organisation}". */
+  'provider-unnamed',
+  /** Disconnect asks for confirmation in words the extension does not know ("Remove the link …?", "Yes, remove"). */
+  'unfamiliar-disconnect',
+] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+/** How late the 'late-banner' status answer comes, by default. */
+export const LATE_BANNER_DEFAULT_MS = 4000;
 
 export const APPROVAL_STATUSES: ApprovalStatus[] = ['Draft', 'Awaiting Approval', 'Awaiting Payment'];
 export const PROVIDERS: ProviderId[] = ['xero', 'quickbooks', 'freeagent'];
@@ -47,6 +91,10 @@ export interface Folder {
   name: string;
   connectionId: string;
   variant: Variant;
+  /** 'late-banner': how long after the page loaded its status answer comes. */
+  lateMs?: number;
+  /** 'no-folder-id': the opaque token of /en/workspace/{token} (kept once made, until reset). */
+  workspaceToken?: string;
 }
 
 export interface AuditEntry {

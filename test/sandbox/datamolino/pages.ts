@@ -1,20 +1,22 @@
 /** Server-rendered HTML of the Datamolino model: semantic markup and the visible texts of the real app. */
 import type { ProviderId } from '../providers/types';
+import { type Locale, type Strings, strings } from './i18n';
 import {
   type Account,
   APPROVAL_STATUSES,
   type Connection,
   type DatamolinoState,
   type DocumentRecord,
-  type DocumentState,
   type Folder,
   folderAccount,
   folderConnection,
   folderDocuments,
   foldersSharing,
+  forbiddenText,
   isChartSyncing,
   PROVIDER_NAMES,
   PROVIDERS,
+  type Variant,
 } from './model';
 
 export interface Flash {
@@ -32,13 +34,21 @@ export const TABS = [
 ] as const;
 export type TabId = (typeof TABS)[number]['id'];
 
-const STATE_LABELS: Record<DocumentState, string> = {
-  ready: 'Ready',
-  'needs-review': 'Needs Review',
-  'export-failed': 'Export Failed',
-  exported: 'Exported',
-  trashed: 'Trash',
-};
+/** How one folder's pages are drawn: where they live, in which language, in which variant. */
+export interface FolderView {
+  /** /en/folders/{id}, or /en/workspace/{token} when the page was opened there ('no-folder-id'). */
+  base: string;
+  s: Strings;
+  variant: Variant;
+}
+
+export function folderLocale(folder: Folder): Locale {
+  return folder.variant === 'slovak' ? 'sk' : 'en';
+}
+
+export function folderView(folder: Folder, base = `/en/folders/${folder.id}`): FolderView {
+  return { base, s: strings(folderLocale(folder)), variant: folder.variant };
+}
 
 export function esc(text: string | number): string {
   return String(text)
@@ -54,28 +64,21 @@ function scriptValue(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const EN = strings('en');
 
 /** "27 Nov 2026 10:02" (UTC, so pages read the same on every machine). */
 export function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-}
-
-function formatDate(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d} ${MONTHS[Number(m) - 1]} ${y}`;
+  return EN.time(ms);
 }
 
 function formatAmount(amount: number, currency: string): string {
   return `${currency} ${amount.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-export function chartSyncText(connection: Connection, now: number): string {
-  if (isChartSyncing(connection, now)) return 'Chart of accounts: syncing…';
-  if (connection.chartSyncedAt === undefined) return 'Chart of accounts: not synced yet';
-  return `Chart of accounts: synced ${formatTime(connection.chartSyncedAt)}`;
+export function chartSyncText(connection: Connection, now: number, s: Strings = EN): string {
+  if (isChartSyncing(connection, now)) return s.chartSyncing;
+  if (connection.chartSyncedAt === undefined) return s.chartNotSynced;
+  return s.chartSynced(s.time(connection.chartSyncedAt));
 }
 
 const STYLE = `
@@ -107,7 +110,9 @@ dl{display:grid;grid-template-columns:120px 1fr;gap:4px 10px;margin:0 0 10px}dt{
 
 /** The real app opens and closes its menus with a small script; Escape or a click elsewhere closes them. */
 const MENU_SCRIPT = `(() => {
-  const buttons = [...document.querySelectorAll('button[aria-haspopup="menu"]')];
+  const buttons = [...document.querySelectorAll('button[aria-haspopup="menu"][aria-controls]')].filter(
+    (b) => document.getElementById(b.getAttribute('aria-controls')),
+  );
   const menuOf = (b) => document.getElementById(b.getAttribute('aria-controls'));
   const close = (b) => { b.setAttribute('aria-expanded', 'false'); menuOf(b).hidden = true; };
   for (const b of buttons) {
@@ -130,22 +135,35 @@ const MENU_SCRIPT = `(() => {
   });
 })();`;
 
-export function layout(opts: { title: string; body: string; flash?: Flash; scripts?: string[] }): string {
+export function layout(opts: {
+  title: string;
+  body: string;
+  flash?: Flash;
+  scripts?: string[];
+  /** The page's language (default English). */
+  s?: Strings;
+  /** Extra markup at the end of <head> (a variant's own stylesheet). */
+  head?: string;
+  /** The folder page's status check is running: aria-busy on <main> until its script has finished. */
+  busy?: boolean;
+}): string {
+  const s = opts.s ?? EN;
   const flash = opts.flash
     ? `<div class="flash ${opts.flash.kind}" role="${opts.flash.kind === 'alert' ? 'alert' : 'status'}">${esc(opts.flash.text)}</div>`
     : '';
   const scripts = [MENU_SCRIPT, ...(opts.scripts ?? [])].map((s) => `<script>${s}</script>`).join('\n');
   return `<!doctype html>
-<html lang="en">
+<html lang="${s.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)} | Datamolino</title>
-<style>${STYLE}</style>
+<link rel="icon" href="data:,">
+<style>${STYLE}</style>${opts.head ?? ''}
 </head>
 <body>
-<header class="app-header"><a class="brand" href="/en/folders">Datamolino</a><nav aria-label="Main"><a href="/en/folders">My Folders</a></nav></header>
-<main>
+<header class="app-header"><a class="brand" href="/en/folders">Datamolino</a><nav aria-label="${esc(s.mainNav)}"><a href="/en/folders">${esc(s.myFolders)}</a></nav></header>
+<main${opts.busy ? ' aria-busy="true"' : ''}>
 ${flash}
 ${opts.body}
 </main>
@@ -174,13 +192,13 @@ export function signInPage(): string {
   });
 }
 
-function connectionSummary(state: DatamolinoState, connection: Connection, account: Account): string {
-  if (connection.state === 'disconnected') return 'Not connected to accounting software';
+function connectionSummary(state: DatamolinoState, connection: Connection, account: Account, s: Strings = EN): string {
+  if (connection.state === 'disconnected') return s.notConnected;
   const name = PROVIDER_NAMES[connection.provider];
   const tenant = connection.tenantName ? `${name} – ${connection.tenantName}` : name;
-  if (account.plan !== 'business') return `Connected to ${tenant}`;
+  if (account.plan !== 'business') return s.connectedTo(tenant);
   const siblings = foldersSharing(state, connection.id).length;
-  return `Connected to ${tenant} (shared by all ${siblings} folders of ${account.name})`;
+  return s.sharedBy(tenant, siblings, account.name);
 }
 
 function folderCard(state: DatamolinoState, folder: Folder): string {
@@ -233,35 +251,54 @@ function menuForm(action: string, label: string, hidden: Record<string, string> 
   return `<form method="post" action="${esc(action)}">${inputs}<button type="submit" role="menuitem">${esc(label)}</button></form>`;
 }
 
-function folderMenu(folder: Folder, connection: Connection): string {
-  const base = `/en/folders/${folder.id}`;
-  const name = PROVIDER_NAMES[connection.provider];
+function folderMenu(connection: Connection, view: FolderView): string {
+  const { base, s, variant } = view;
   const items: string[] = [];
-  const isAdmin = folder.variant !== 'no-disconnect';
+  const isAdmin = variant !== 'no-disconnect';
   if (isAdmin && connection.state === 'disconnected') {
     items.push(
-      `<div role="group" aria-labelledby="connect-accounting-label"><div class="menu-label" id="connect-accounting-label">Connect your accounting</div>`,
-      ...PROVIDERS.map((p) =>
-        menuForm(`${base}/connection/connect`, `Connect to ${PROVIDER_NAMES[p]}`, { provider: p }),
-      ),
+      `<div role="group" aria-labelledby="connect-accounting-label"><div class="menu-label" id="connect-accounting-label">${esc(s.connectYourAccounting)}</div>`,
+      ...PROVIDERS.map((p) => menuForm(`${base}/connection/connect`, s.connectTo(p), { provider: p })),
       '</div>',
     );
   } else if (isAdmin) {
     // Older versions of the app name the items without the provider.
-    const renamed = folder.variant === 'renamed-menu';
+    const renamed = variant === 'renamed-menu' || variant === 'provider-unnamed';
     items.push(
-      menuForm(`${base}/connection/refresh`, renamed ? 'Refresh' : `Refresh ${name} Connection`),
-      menuForm(`${base}/connection/disconnect`, renamed ? 'Disconnect' : `Disconnect ${name}`),
+      menuForm(`${base}/connection/refresh`, s.refreshItem(connection.provider, renamed)),
+      menuForm(`${base}/connection/disconnect`, s.disconnectItem(connection.provider, renamed)),
     );
   }
-  if (isAdmin) items.push(`<a role="menuitem" href="${base}/settings">Accounting &amp; Automation</a>`);
+  if (isAdmin) items.push(`<a role="menuitem" href="${base}/settings">${esc(s.accountingAutomation)}</a>`);
   items.push(
-    `<a role="menuitem" href="${base}/users">Manage Users</a>`,
-    `<a role="menuitem" href="${base}/exports">Export history</a>`,
+    `<a role="menuitem" href="${base}/users">${esc(s.manageUsers)}</a>`,
+    `<a role="menuitem" href="${base}/exports">${esc(s.exportHistory)}</a>`,
   );
+  // 'dead-menu': the button is there, but it opens nothing (no menu behind it).
+  if (variant === 'dead-menu') {
+    return `<div class="menu-wrap">
+<button type="button" aria-haspopup="menu" aria-expanded="false">${esc(s.folderMenu)}</button>
+</div>`;
+  }
+  // 'no-folder-menu': older versions of the app, with the connection's items under the arrow next to Export.
+  if (variant === 'no-folder-menu') {
+    return `<div class="menu-wrap">
+<button type="button" disabled>${esc(s.exportButton)}</button><button type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="folder-menu" aria-label="More export options">▾</button>
+<div role="menu" id="folder-menu" aria-label="More export options" hidden>
+${items.join('\n')}
+</div></div>`;
+  }
+  let button = `<button type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="folder-menu">${esc(s.folderMenu)}</button>`;
+  let menuLabel = s.folderMenu;
+  if (variant === 'icon-menu') {
+    menuLabel = 'Folder menu';
+    button = `<button type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="folder-menu" aria-label="${menuLabel}"><span aria-hidden="true">⋮</span></button>`;
+  } else if (variant === 'menu-suffix') {
+    button = `<button type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="folder-menu">${esc(s.folderMenu)} ▾</button>`;
+  }
   return `<div class="menu-wrap">
-<button type="button" aria-haspopup="menu" aria-expanded="false" aria-controls="folder-menu">Folder Menu</button>
-<div role="menu" id="folder-menu" aria-label="Folder Menu" hidden>
+${button}
+<div role="menu" id="folder-menu" aria-label="${esc(menuLabel)}" hidden>
 ${items.join('\n')}
 </div></div>`;
 }
@@ -283,28 +320,39 @@ export function tabDocuments(docs: DocumentRecord[], tab: TabId): DocumentRecord
   }
 }
 
-function documentTable(folder: Folder, docs: DocumentRecord[], showApproval: boolean, showErrors: boolean): string {
-  if (docs.length === 0) return '<p class="muted">No documents here.</p>';
+/** A document's export error as the page shows it ('banner-with-link' shortens Forbidden access). */
+function shownExportError(error: string, provider: ProviderId, view: FolderView): string {
+  if (view.variant === 'banner-with-link' && error === forbiddenText(provider)) return 'Forbidden access';
+  return view.s.exportError(error, provider);
+}
+
+function documentTable(docs: DocumentRecord[], provider: ProviderId, showErrors: boolean, view: FolderView): string {
+  const { s } = view;
+  const showApproval = provider === 'xero';
+  if (docs.length === 0) return `<p class="muted">${esc(s.noDocuments)}</p>`;
   const rows = docs.map((d) => {
     const cells = [
-      `<td><a href="/en/folders/${folder.id}/documents/${d.id}">${esc(d.supplier)}</a></td>`,
+      `<td><a href="${view.base}/documents/${d.id}">${esc(d.supplier)}</a></td>`,
       `<td>${esc(d.number)}</td>`,
-      `<td>${formatDate(d.date)}</td>`,
+      `<td>${s.date(d.date)}</td>`,
       `<td>${esc(formatAmount(d.amount, d.currency))}</td>`,
-      showApproval ? `<td>${esc(d.approvalStatus)}</td>` : '',
-      `<td>${STATE_LABELS[d.state]}</td>`,
-      showErrors ? `<td class="error-text">${esc(d.exportError ?? '')}</td>` : '',
+      showApproval ? `<td>${esc(s.approval[d.approvalStatus])}</td>` : '',
+      `<td>${s.states[d.state]}</td>`,
+      showErrors
+        ? `<td class="error-text">${esc(d.exportError ? shownExportError(d.exportError, provider, view) : '')}</td>`
+        : '',
     ];
     return `<tr>${cells.join('')}</tr>`;
   });
+  const c = s.columns;
   const heads = [
-    'Supplier',
-    'Number',
-    'Date',
-    'Amount',
-    showApproval ? 'Approval status' : '',
-    'State',
-    showErrors ? 'Error' : '',
+    c.supplier,
+    c.number,
+    c.date,
+    c.amount,
+    showApproval ? c.approval : '',
+    c.state,
+    showErrors ? c.error : '',
   ].filter(Boolean);
   return `<table><thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>
 <tbody>
@@ -312,91 +360,134 @@ ${rows.join('\n')}
 </tbody></table>`;
 }
 
-function connectScreen(folder: Folder): string {
-  const canConnect = folder.variant !== 'no-disconnect';
+function connectScreen(view: FolderView): string {
+  const { s } = view;
+  const canConnect = view.variant !== 'no-disconnect';
   const buttons = canConnect
-    ? `<form method="post" action="/en/folders/${folder.id}/connection/connect">
-${PROVIDERS.map((p) => `<button type="submit" class="primary" name="provider" value="${p}">Connect to ${PROVIDER_NAMES[p]}</button>`).join('\n')}
+    ? `<form method="post" action="${view.base}/connection/connect">
+${PROVIDERS.map((p) => `<button type="submit" class="primary" name="provider" value="${p}">${esc(s.connectTo(p))}</button>`).join('\n')}
 </form>`
-    : '<p>Only a folder Admin can connect this folder. Ask a folder Admin to connect it.</p>';
+    : `<p>${esc(s.adminOnlyConnect)}</p>`;
   return `<section class="connect-screen" aria-labelledby="connect-heading">
-<h2 id="connect-heading">Connect your accounting</h2>
-<p>This folder is not connected to accounting software. Exports and the chart-of-accounts sync are paused until you connect it.</p>
+<h2 id="connect-heading">${esc(s.connectYourAccounting)}</h2>
+<p>${esc(s.connectScreenText)}</p>
 ${buttons}
 </section>`;
 }
 
 /**
  * Like the real single-page app, the folder page asks for the connection status after load, then shows the
- * expired banner and keeps the chart-of-accounts line current (re-checking only while a sync runs).
+ * expired banner and keeps the chart-of-accounts line current (re-checking only while a sync runs). Until the
+ * first check has finished, <main> carries aria-busy="true" (from the server's HTML); the script removes it once
+ * the banner is in (or known not to be needed), whether the check succeeded or not.
  */
-function folderStatusScript(folder: Folder, providerName: string): string {
+function folderStatusScript(view: FolderView, providerName: string): string {
+  const { s, variant } = view;
+  const banners = Object.fromEntries(PROVIDERS.map((p) => [PROVIDER_NAMES[p], s.banner(PROVIDER_NAMES[p])]));
+  const options = {
+    statusUrl: `${view.base}/status.json`,
+    banners,
+    fallback: s.banner(providerName),
+    className: variant === 'css-hidden-banner' ? 'banner is-hidden' : 'banner',
+    link:
+      variant === 'banner-with-link'
+        ? { text: s.learnMore, href: `${view.base}/settings`, after: s.exportsPaused }
+        : null,
+  };
   return `(() => {
-  const statusUrl = ${scriptValue(`/en/folders/${folder.id}/status.json`)};
+  const options = ${scriptValue(options)};
+  const main = document.querySelector('main');
   let banner = null;
-  async function check() {
-    let status;
-    try {
-      const res = await fetch(statusUrl, { headers: { accept: 'application/json' } });
-      if (!res.ok) return;
-      status = await res.json();
-    } catch {
-      return;
-    }
+  let first = true;
+  function show(status) {
     const expired = status.connection === 'expired';
     if (expired && !banner) {
       banner = document.createElement('div');
-      banner.className = 'banner';
+      banner.className = options.className;
       banner.setAttribute('role', 'alert');
-      banner.textContent = 'Your connection to ' + (status.providerName || ${scriptValue(providerName)}) + ' has expired, please go to folder settings and reconnect.';
-      document.querySelector('main').prepend(banner);
+      banner.textContent = options.banners[status.providerName] || options.fallback;
+      if (options.link) {
+        const link = document.createElement('a');
+        link.href = options.link.href;
+        link.textContent = options.link.text;
+        banner.append(' ', link, ' ' + options.link.after);
+      }
+      main.prepend(banner);
     } else if (!expired && banner) {
       banner.remove();
       banner = null;
     }
     const chart = document.querySelector('.chart-sync');
     if (chart && status.chart) chart.textContent = status.chart.text;
-    if (status.chart && status.chart.syncing) setTimeout(check, 500);
+  }
+  async function check() {
+    let status = null;
+    try {
+      const res = await fetch(options.statusUrl, { headers: { accept: 'application/json' } });
+      if (res.ok) status = await res.json();
+    } catch {
+      status = null;
+    }
+    if (status) show(status);
+    if (first) {
+      first = false;
+      main.removeAttribute('aria-busy');
+    }
+    if (status && status.chart && status.chart.syncing) setTimeout(check, 500);
   }
   setTimeout(check, 100);
 })();`;
 }
 
-export function folderPage(state: DatamolinoState, folder: Folder, tab: TabId, now: number, flash?: Flash): string {
+const HIDDEN_CLASS_STYLE = '\n<style>.is-hidden { display: none }</style>';
+
+export function folderPage(
+  state: DatamolinoState,
+  folder: Folder,
+  tab: TabId,
+  now: number,
+  flash?: Flash,
+  view: FolderView = folderView(folder),
+): string {
+  const { s, base } = view;
   const connection = folderConnection(state, folder);
   const account = folderAccount(state, folder);
   const providerName = PROVIDER_NAMES[connection.provider];
   const docs = folderDocuments(state, folder.id);
   const failedCount = docs.filter((d) => d.state === 'export-failed').length;
-  const base = `/en/folders/${folder.id}`;
   let content: string;
   if (connection.state === 'disconnected') {
-    content = connectScreen(folder);
+    content = connectScreen(view);
   } else {
     const tabs = TABS.map((t) => {
-      const label = t.id === 'export-failed' ? `${t.label} (${failedCount})` : t.label;
+      const label = t.id === 'export-failed' ? `${s.tabs[t.id]} (${failedCount})` : s.tabs[t.id];
       return `<a role="tab" href="${base}?tab=${t.id}" aria-selected="${t.id === tab}">${label}</a>`;
     }).join('');
-    const label = TABS.find((t) => t.id === tab)!.label;
-    content = `<div role="tablist" aria-label="Documents">${tabs}</div>
-<div role="tabpanel" aria-label="${label}">
-${documentTable(folder, tabDocuments(docs, tab), connection.provider === 'xero', tab === 'export-failed')}
+    const label = s.tabs[tab];
+    content = `<div role="tablist" aria-label="${esc(s.documentsTabs)}">${tabs}</div>
+<div role="tabpanel" aria-label="${esc(label)}">
+${documentTable(tabDocuments(docs, tab), connection.provider, tab === 'export-failed', view)}
 </div>`;
   }
   const chartLine =
-    connection.state === 'disconnected' ? '' : `<p class="muted chart-sync">${esc(chartSyncText(connection, now))}</p>`;
+    connection.state === 'disconnected' || view.variant === 'no-refresh-feedback'
+      ? ''
+      : `<p class="muted chart-sync">${esc(chartSyncText(connection, now, s))}</p>`;
   return layout({
     title: folder.name,
     flash,
-    scripts: [folderStatusScript(folder, providerName)],
-    body: `<nav aria-label="Breadcrumb" class="breadcrumb"><a href="/en/folders">My Folders</a> › ${esc(account.name)}</nav>
+    s,
+    busy: true,
+    head: view.variant === 'css-hidden-banner' ? HIDDEN_CLASS_STYLE : undefined,
+    scripts: [folderStatusScript(view, providerName)],
+    body: `<nav aria-label="${esc(s.breadcrumb)}" class="breadcrumb"><a href="/en/folders">${esc(s.myFolders)}</a> › ${esc(account.name)}</nav>
 <div class="page-head">
 <div>
 <h1>${esc(folder.name)}</h1>
-<p class="muted">${esc(connectionSummary(state, connection, account))}</p>
+<p class="muted">${esc(view.variant === 'provider-unnamed' && connection.state !== 'disconnected' ? `Accounting connected – ${connection.tenantName ?? ''}` : connectionSummary(state, connection, account, s))}</p>
 ${chartLine}
 </div>
-${folderMenu(folder, connection)}
+${folderMenu(connection, view)}
 </div>
 ${content}`,
   });
@@ -404,6 +495,7 @@ ${content}`,
 
 export function folderStatus(state: DatamolinoState, folder: Folder, now: number) {
   const connection = folderConnection(state, folder);
+  const s = strings(folderLocale(folder));
   return {
     folderId: folder.id,
     provider: connection.provider,
@@ -416,7 +508,7 @@ export function folderStatus(state: DatamolinoState, folder: Folder, now: number
         : {
             syncing: isChartSyncing(connection, now),
             syncedAt: connection.chartSyncedAt === undefined ? null : new Date(connection.chartSyncedAt).toISOString(),
-            text: chartSyncText(connection, now),
+            text: chartSyncText(connection, now, s),
           },
   };
 }
@@ -426,151 +518,279 @@ const APPROVAL_SCRIPT = `(() => {
   select?.addEventListener('change', () => select.form.requestSubmit());
 })();`;
 
-export function documentPage(state: DatamolinoState, folder: Folder, doc: DocumentRecord, flash?: Flash): string {
+/**
+ * 'select-less-approval': a select-only combobox (a button with role=combobox opening a role=listbox); choosing
+ * another option sets the form's hidden approval_status and submits it, as the <select> does.
+ */
+const LISTBOX_SCRIPT = `(() => {
+  const box = document.querySelector('[role="combobox"][aria-controls="approval-status-options"]');
+  if (!box) return;
+  const list = document.getElementById('approval-status-options');
+  const input = box.form.elements.namedItem('approval_status');
+  const options = [...list.querySelectorAll('[role="option"]')];
+  const selected = () => options.find((o) => o.getAttribute('aria-selected') === 'true') || options[0];
+  const setOpen = (open) => {
+    box.setAttribute('aria-expanded', String(open));
+    list.hidden = !open;
+    if (open) selected().focus();
+  };
+  const choose = (option) => {
+    setOpen(false);
+    box.focus();
+    if (option.dataset.value === input.value) return;
+    input.value = option.dataset.value;
+    for (const o of options) o.setAttribute('aria-selected', String(o === option));
+    box.textContent = option.textContent;
+    box.form.requestSubmit();
+  };
+  box.addEventListener('click', (event) => {
+    event.stopPropagation();
+    setOpen(box.getAttribute('aria-expanded') !== 'true');
+  });
+  box.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      setOpen(true);
+    }
+  });
+  for (const option of options) {
+    option.addEventListener('click', (event) => {
+      event.stopPropagation();
+      choose(option);
+    });
+    option.addEventListener('keydown', (event) => {
+      const i = options.indexOf(option);
+      if (event.key === 'ArrowDown') options[Math.min(i + 1, options.length - 1)].focus();
+      else if (event.key === 'ArrowUp') options[Math.max(i - 1, 0)].focus();
+      else if (event.key === 'Enter' || event.key === ' ') choose(option);
+      else if (event.key === 'Escape') {
+        setOpen(false);
+        box.focus();
+      } else return;
+      event.preventDefault();
+    });
+  }
+  document.addEventListener('click', () => setOpen(false));
+})();`;
+
+function approvalControl(doc: DocumentRecord, view: FolderView, action: string): string {
+  const { s } = view;
+  if (view.variant === 'select-less-approval') {
+    const options = APPROVAL_STATUSES.map(
+      (status) =>
+        `<li role="option" id="approval-status-${status.toLowerCase().replace(/ /g, '-')}" data-value="${esc(status)}" aria-selected="${status === doc.approvalStatus}" tabindex="-1">${esc(s.approval[status])}</li>`,
+    ).join('\n');
+    return `<form method="post" action="${action}">
+<span id="approval-status-label">${esc(s.approvalStatus)}</span>
+<input type="hidden" name="approval_status" value="${esc(doc.approvalStatus)}">
+<button type="button" id="approval-status" role="combobox" aria-labelledby="approval-status-label" aria-haspopup="listbox" aria-expanded="false" aria-controls="approval-status-options">${esc(s.approval[doc.approvalStatus])}</button>
+<ul role="listbox" id="approval-status-options" class="listbox" aria-labelledby="approval-status-label" hidden>
+${options}
+</ul>
+<noscript><button type="submit">${esc(s.save)}</button></noscript>
+</form>`;
+  }
+  return `<form method="post" action="${action}">
+<label for="approval-status">${esc(s.approvalStatus)}</label>
+<select id="approval-status" name="approval_status">
+${APPROVAL_STATUSES.map((status) => `<option value="${esc(status)}"${status === doc.approvalStatus ? ' selected' : ''}>${esc(s.approval[status])}</option>`).join('\n')}
+</select>
+<noscript><button type="submit">${esc(s.save)}</button></noscript>
+</form>`;
+}
+
+function errorBox(doc: DocumentRecord, provider: ProviderId, view: FolderView, docBase: string): string {
+  if (!doc.exportError) return '';
+  const dismiss = `<form method="post" action="${docBase}/dismiss"><button type="submit">${esc(view.s.dismiss)}</button></form>`;
+  const text = esc(shownExportError(doc.exportError, provider, view));
+  // 'banner-with-link': the short text in a plain error box, no alert role.
+  if (view.variant === 'banner-with-link') {
+    return `<div class="export-error-panel">
+<div class="error">${text}</div>
+${dismiss}
+</div>`;
+  }
+  return `<div class="export-error" role="alert">
+<p>${text}</p>
+${dismiss}
+</div>`;
+}
+
+export function documentPage(
+  state: DatamolinoState,
+  folder: Folder,
+  doc: DocumentRecord,
+  flash?: Flash,
+  view: FolderView = folderView(folder),
+): string {
+  const { s } = view;
   const connection = folderConnection(state, folder);
   const provider: ProviderId = connection.provider;
-  const base = `/en/folders/${folder.id}/documents/${doc.id}`;
-  const errorBox = doc.exportError
-    ? `<div class="export-error" role="alert">
-<p>${esc(doc.exportError)}</p>
-<form method="post" action="${base}/dismiss"><button type="submit">Dismiss</button></form>
-</div>`
-    : '';
-  const approval =
-    provider === 'xero'
-      ? `<form method="post" action="${base}/approval-status">
-<label for="approval-status">Approval status</label>
-<select id="approval-status" name="approval_status">
-${APPROVAL_STATUSES.map((s) => `<option value="${esc(s)}"${s === doc.approvalStatus ? ' selected' : ''}>${esc(s)}</option>`).join('\n')}
-</select>
-<noscript><button type="submit">Save</button></noscript>
-</form>`
-      : '';
+  const base = `${view.base}/documents/${doc.id}`;
+  const approval = provider === 'xero' ? approvalControl(doc, view, `${base}/approval-status`) : '';
   const exported = doc.state === 'exported';
   const canReexport = exported && doc.exportedAs === 'Draft';
   let exportBlock: string;
   if (exported && !canReexport) {
-    exportBlock = `<p><strong>Exported</strong></p><p class="muted">${provider === 'xero' ? 'Only drafts can be re-exported' : 'This document has already been exported.'}</p>`;
+    exportBlock = `<p><strong>${esc(s.exportedLabel)}</strong></p><p class="muted">${esc(provider === 'xero' ? s.onlyDrafts : s.alreadyExported)}</p>`;
   } else {
     const disabled = doc.exportError ? ' disabled' : '';
-    exportBlock = `${exported ? '<p><strong>Exported</strong> as Draft</p>' : ''}
-<form method="post" action="${base}/export"><button type="submit" class="primary"${disabled}>Export</button></form>
-${doc.exportError ? '<p class="muted">Dismiss the error to export again.</p>' : ''}`;
+    exportBlock = `${exported ? `<p>${s.exportedAsDraft}</p>` : ''}
+<form method="post" action="${base}/export"><button type="submit" class="primary"${disabled}>${esc(s.exportButton)}</button></form>
+${doc.exportError ? `<p class="muted">${esc(s.dismissToExport)}</p>` : ''}`;
   }
   const audit = [...doc.audit]
     .reverse()
-    .map((e) => `<li><time datetime="${new Date(e.at).toISOString()}">${formatTime(e.at)}</time>${esc(e.text)}</li>`)
+    .map(
+      (e) =>
+        `<li><time datetime="${new Date(e.at).toISOString()}">${s.time(e.at)}</time>${esc(s.auditEntry(e.text, provider))}</li>`,
+    )
     .join('\n');
   return layout({
     title: `${doc.supplier} ${doc.number}`,
     flash,
-    scripts: [APPROVAL_SCRIPT],
-    body: `<nav aria-label="Breadcrumb" class="breadcrumb"><a href="/en/folders">My Folders</a> › <a href="/en/folders/${folder.id}">${esc(folder.name)}</a> › ${esc(doc.number)}</nav>
+    s,
+    scripts: [view.variant === 'select-less-approval' ? LISTBOX_SCRIPT : APPROVAL_SCRIPT],
+    head: view.variant === 'select-less-approval' ? LISTBOX_STYLE : undefined,
+    body: `<nav aria-label="${esc(s.breadcrumb)}" class="breadcrumb"><a href="/en/folders">${esc(s.myFolders)}</a> › <a href="${view.base}">${esc(folder.name)}</a> › ${esc(doc.number)}</nav>
 <h1>${esc(doc.supplier)} – ${esc(doc.number)}</h1>
-<p class="muted">Status: ${STATE_LABELS[doc.state]}</p>
-${errorBox}
+<p class="muted">${esc(s.status(s.states[doc.state]))}</p>
+${errorBox(doc, provider, view, base)}
 <div class="doc-grid">
 <section class="panel" aria-labelledby="supplier-heading">
-<h2 id="supplier-heading">Supplier</h2>
-<dl><dt>Supplier</dt><dd>${esc(doc.supplier)}</dd><dt>Number</dt><dd>${esc(doc.number)}</dd><dt>Date</dt><dd>${formatDate(doc.date)}</dd><dt>Amount</dt><dd>${esc(formatAmount(doc.amount, doc.currency))}</dd></dl>
-<p>Export to: Bills</p>
+<h2 id="supplier-heading">${esc(s.supplier)}</h2>
+<dl><dt>${esc(s.columns.supplier)}</dt><dd>${esc(doc.supplier)}</dd><dt>${esc(s.columns.number)}</dt><dd>${esc(doc.number)}</dd><dt>${esc(s.columns.date)}</dt><dd>${s.date(doc.date)}</dd><dt>${esc(s.columns.amount)}</dt><dd>${esc(formatAmount(doc.amount, doc.currency))}</dd></dl>
+<p>${esc(s.exportToBills)}</p>
 ${approval}
 </section>
 <section class="panel" aria-labelledby="export-heading">
-<h2 id="export-heading">Export to ${PROVIDER_NAMES[provider]}</h2>
+<h2 id="export-heading">${esc(s.exportTo(provider))}</h2>
 ${exportBlock}
 </section>
 </div>
 <section class="panel" aria-labelledby="audit-heading">
-<h2 id="audit-heading">Audit Trail</h2>
+<h2 id="audit-heading">${esc(s.auditTrail)}</h2>
 <ol class="audit">
-${audit || '<li>No events yet.</li>'}
+${audit || `<li>${esc(s.noEvents)}</li>`}
 </ol>
 </section>`,
   });
 }
 
-export function freeAgentChoicePage(folder: Folder): string {
-  const action = `/en/folders/${folder.id}/connection/connect`;
+const LISTBOX_STYLE = `
+<style>.listbox{list-style:none;margin:4px 0 0;padding:4px 0;background:#fff;border:1px solid #b8c2cc;border-radius:4px;max-width:240px}
+.listbox[hidden]{display:none}[role=option]{padding:6px 12px;cursor:pointer}[role=option]:hover,[role=option]:focus{background:#eef2f6}
+[role=option][aria-selected=true]{font-weight:600}</style>`;
+
+export function freeAgentChoicePage(folder: Folder, view: FolderView = folderView(folder)): string {
+  const { s } = view;
+  const action = `${view.base}/connection/connect`;
   return layout({
-    title: 'Connect to FreeAgent',
-    body: `<nav aria-label="Breadcrumb" class="breadcrumb"><a href="/en/folders/${folder.id}">${esc(folder.name)}</a></nav>
+    title: s.connectTo('freeagent'),
+    s,
+    body: `<nav aria-label="${esc(s.breadcrumb)}" class="breadcrumb"><a href="${view.base}">${esc(folder.name)}</a></nav>
 <section class="connect-screen">
-<h1>How do you want to connect to FreeAgent?</h1>
-<p>Accountancy practices connect through their practice account; businesses connect their own company.</p>
+<h1>${esc(s.freeAgentQuestion)}</h1>
+<p>${esc(s.freeAgentExplain)}</p>
 <form method="post" action="${action}">
 <input type="hidden" name="provider" value="freeagent">
-<button type="submit" class="primary" name="mode" value="practice">Connect as Accountant/Practice</button>
-<button type="submit" class="primary" name="mode" value="company">Connect as Company</button>
+<button type="submit" class="primary" name="mode" value="practice">${esc(s.connectAsPractice)}</button>
+<button type="submit" class="primary" name="mode" value="company">${esc(s.connectAsCompany)}</button>
 </form>
-<p><a href="/en/folders/${folder.id}">Cancel</a></p>
+<p><a href="${view.base}">${esc(s.cancel)}</a></p>
 </section>`,
   });
 }
 
-export function disconnectConfirmPage(state: DatamolinoState, folder: Folder): string {
+export function disconnectConfirmPage(
+  state: DatamolinoState,
+  folder: Folder,
+  view: FolderView = folderView(folder),
+): string {
+  const { s } = view;
   const connection = folderConnection(state, folder);
   const account = folderAccount(state, folder);
-  const name = PROVIDER_NAMES[connection.provider];
-  const shared =
-    account.plan === 'business'
-      ? `<p>All folders of ${esc(account.name)} share this connection and will be disconnected too.</p>`
-      : '';
-  return layout({
-    title: `Disconnect ${name}`,
-    body: `<section class="panel" role="dialog" aria-labelledby="confirm-heading" aria-modal="true" style="max-width:520px">
-<h1 id="confirm-heading">Are you sure you want to disconnect ${esc(folder.name)} from ${name}?</h1>
-<p>Exports and the chart-of-accounts sync stop until the folder is connected again.</p>
-${shared}
-<form method="post" action="/en/folders/${folder.id}/connection/disconnect" class="inline">
+  const shared = account.plan === 'business' ? `<p>${esc(s.disconnectShared(account.name))}</p>` : '';
+  if (view.variant === 'unfamiliar-disconnect')
+    return layout({
+      title: 'Remove link',
+      s,
+      body: `<section class="panel" style="max-width:520px">
+<h1>Remove the link between ${esc(folder.name)} and ${PROVIDER_NAMES[connection.provider]}?</h1>
+<form method="post" action="${view.base}/connection/disconnect" class="inline">
 <input type="hidden" name="confirm" value="yes">
-<button type="submit" class="primary">Disconnect</button>
+<button type="submit" class="primary">Yes, remove</button>
 </form>
-<form method="get" action="/en/folders/${folder.id}" class="inline"><button type="submit">Cancel</button></form>
+<form method="get" action="${view.base}" class="inline"><button type="submit">Keep it</button></form>
+</section>`,
+    });
+  return layout({
+    title: s.disconnectTitle(connection.provider),
+    s,
+    body: `<section class="panel" role="dialog" aria-labelledby="confirm-heading" aria-modal="true" style="max-width:520px">
+<h1 id="confirm-heading">${esc(s.disconnectQuestion(folder.name, connection.provider))}</h1>
+<p>${esc(s.disconnectStops)}</p>
+${shared}
+<form method="post" action="${view.base}/connection/disconnect" class="inline">
+<input type="hidden" name="confirm" value="yes">
+<button type="submit" class="primary">${esc(s.disconnectButton)}</button>
+</form>
+<form method="get" action="${view.base}" class="inline"><button type="submit">${esc(s.cancel)}</button></form>
 </section>`,
   });
 }
 
-export function settingsPage(state: DatamolinoState, folder: Folder): string {
+export function settingsPage(state: DatamolinoState, folder: Folder, view: FolderView = folderView(folder)): string {
+  const { s } = view;
   const connection = folderConnection(state, folder);
   const account = folderAccount(state, folder);
   const details =
     connection.state === 'disconnected'
-      ? '<p>Not connected.</p>'
-      : `<dl><dt>Software</dt><dd>${PROVIDER_NAMES[connection.provider]}</dd><dt>Organisation</dt><dd>${esc(connection.tenantName ?? '')}</dd><dt>Status</dt><dd>${connection.state === 'expired' ? 'Expired' : 'Connected'}</dd>${connection.authorisedBy ? `<dt>Authorised by</dt><dd>${esc(connection.authorisedBy)}</dd>` : ''}</dl>`;
+      ? `<p>${esc(s.notConnectedShort)}</p>`
+      : `<dl><dt>${esc(s.software)}</dt><dd>${PROVIDER_NAMES[connection.provider]}</dd><dt>${esc(s.organisation)}</dt><dd>${esc(connection.tenantName ?? '')}</dd><dt>${esc(s.statusLabel)}</dt><dd>${esc(connection.state === 'expired' ? s.expired : s.connectedLabel)}</dd>${connection.authorisedBy ? `<dt>${esc(s.authorisedBy)}</dt><dd>${esc(connection.authorisedBy)}</dd>` : ''}</dl>`;
   return layout({
-    title: 'Accounting & Automation',
-    body: `<nav aria-label="Breadcrumb" class="breadcrumb"><a href="/en/folders/${folder.id}">${esc(folder.name)}</a></nav>
-<h1>Accounting &amp; Automation</h1>
-<section class="panel"><h2>Accounting software</h2>${details}
-<p class="muted">${esc(connectionSummary(state, connection, account))}</p></section>`,
+    title: s.accountingAutomation,
+    s,
+    body: `<nav aria-label="${esc(s.breadcrumb)}" class="breadcrumb"><a href="${view.base}">${esc(folder.name)}</a></nav>
+<h1>${esc(s.accountingAutomation)}</h1>
+<section class="panel"><h2>${esc(s.accountingSoftware)}</h2>${details}
+<p class="muted">${esc(connectionSummary(state, connection, account, s))}</p></section>`,
   });
 }
 
-export function usersPage(folder: Folder): string {
+export function usersPage(folder: Folder, view: FolderView = folderView(folder)): string {
+  const { s } = view;
   return layout({
-    title: 'Manage Users',
-    body: `<nav aria-label="Breadcrumb" class="breadcrumb"><a href="/en/folders/${folder.id}">${esc(folder.name)}</a></nav>
-<h1>Manage Users</h1>
-<table><thead><tr><th scope="col">User</th><th scope="col">Folder role</th></tr></thead>
-<tbody><tr><td>you@example.test</td><td>${folder.variant === 'no-disconnect' ? 'User' : 'Admin'}</td></tr></tbody></table>
-<p><button type="button">Invite users</button></p>`,
+    title: s.manageUsers,
+    s,
+    body: `<nav aria-label="${esc(s.breadcrumb)}" class="breadcrumb"><a href="${view.base}">${esc(folder.name)}</a></nav>
+<h1>${esc(s.manageUsers)}</h1>
+<table><thead><tr><th scope="col">${esc(s.user)}</th><th scope="col">${esc(s.folderRole)}</th></tr></thead>
+<tbody><tr><td>you@example.test</td><td>${esc(folder.variant === 'no-disconnect' ? s.memberUser : s.admin)}</td></tr></tbody></table>
+<p><button type="button">${esc(s.inviteUsers)}</button></p>`,
   });
 }
 
-export function exportHistoryPage(state: DatamolinoState, folder: Folder): string {
+export function exportHistoryPage(
+  state: DatamolinoState,
+  folder: Folder,
+  view: FolderView = folderView(folder),
+): string {
+  const { s } = view;
+  const provider = folderConnection(state, folder).provider;
   const rows = folderDocuments(state, folder.id)
     .flatMap((d) => d.audit.filter((e) => e.text.startsWith('Export')).map((e) => ({ d, e })))
     .sort((a, b) => b.e.at - a.e.at)
     .map(
       ({ d, e }) =>
-        `<tr><td>${formatTime(e.at)}</td><td><a href="/en/folders/${folder.id}/documents/${d.id}">${esc(d.supplier)} ${esc(d.number)}</a></td><td>${esc(e.text)}</td></tr>`,
+        `<tr><td>${s.time(e.at)}</td><td><a href="${view.base}/documents/${d.id}">${esc(d.supplier)} ${esc(d.number)}</a></td><td>${esc(s.auditEntry(e.text, provider))}</td></tr>`,
     );
   return layout({
-    title: 'Export history',
-    body: `<nav aria-label="Breadcrumb" class="breadcrumb"><a href="/en/folders/${folder.id}">${esc(folder.name)}</a></nav>
-<h1>Export history</h1>
-<table><thead><tr><th scope="col">Time</th><th scope="col">Document</th><th scope="col">Result</th></tr></thead>
+    title: s.exportHistory,
+    s,
+    body: `<nav aria-label="${esc(s.breadcrumb)}" class="breadcrumb"><a href="${view.base}">${esc(folder.name)}</a></nav>
+<h1>${esc(s.exportHistory)}</h1>
+<table><thead><tr><th scope="col">${esc(s.timeColumn)}</th><th scope="col">${esc(s.documentColumn)}</th><th scope="col">${esc(s.resultColumn)}</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`,
   });
 }

@@ -128,9 +128,16 @@ export function createProviderClient(opts: { origin: () => string; timeoutMs: nu
 
     async fetchTenant(provider, accessToken, callback) {
       if (provider === 'xero') {
-        const { status, body } = await getJson('/xero/api/connections', accessToken);
+        // As Xero advises: the connections of this authorisation are those with the token's authentication event.
+        const authEventId = jwtClaim(accessToken, 'authentication_event_id');
+        const query = authEventId ? `?authEventId=${encodeURIComponent(authEventId)}` : '';
+        let { status, body } = await getJson(`/xero/api/connections${query}`, accessToken);
+        if (query && status === 200 && Array.isArray(body) && body.length === 0) {
+          ({ status, body } = await getJson('/xero/api/connections', accessToken));
+        }
         if (status !== 200 || !Array.isArray(body) || body.length === 0) return { ok: false, error: `http_${status}` };
-        // The organisation authorised last is the one the user just picked on the consent page.
+        // The organisation authorised last is the one the user just picked on the consent page (with several
+        // picked at once, the folder takes the last one listed).
         const latest = [...body].sort((a, b) =>
           String(a.updatedDateUtc ?? '').localeCompare(String(b.updatedDateUtc ?? '')),
         )[body.length - 1];
@@ -289,12 +296,17 @@ function parseJson(text: string): Loose {
   }
 }
 
-/** Xero's id_token carries the authorising user's email (the sandbox's token is not signed: nothing to verify). */
-function idTokenEmail(idToken: string): string | undefined {
-  const payload = idToken.split('.')[1];
+/** A string claim of a JWT's payload (the sandbox's tokens are not signed: nothing to verify). */
+function jwtClaim(jwt: string, claim: string): string | undefined {
+  const payload = jwt.split('.')[1];
   if (!payload) return undefined;
   const claims = parseJson(Buffer.from(payload, 'base64url').toString('utf8'));
-  return typeof claims?.email === 'string' ? claims.email : undefined;
+  return typeof claims?.[claim] === 'string' ? claims[claim] : undefined;
+}
+
+/** Xero's id_token carries the authorising user's email. */
+function idTokenEmail(idToken: string): string | undefined {
+  return jwtClaim(idToken, 'email');
 }
 
 function addDays(isoDate: string, days: number): string {

@@ -59,8 +59,12 @@ export function createProviderFakes(
       fakes[provider].revokeGrant(grantId);
     },
 
-    setXeroRole(email, role) {
-      xero.setRole(email, role);
+    setXeroRole(email, role, organisation) {
+      xero.setRole(email, role, organisation);
+    },
+
+    xeroMemberships(email) {
+      return xero.memberships(email);
     },
 
     setFreeAgentPermissionLevel(email, level) {
@@ -101,6 +105,8 @@ async function answerWithFault(ex: Exchange, fake: ProviderFake, fault: Fault, f
   if (fault.kind === 'fail') {
     const status = fault.status ?? 500;
     ex.sendHtml(status, outagePage(status));
+  } else if (fault.kind === 'validation') {
+    ex.sendJson(400, validationError(fault.provider, fault.message ?? VALIDATION_DEFAULT));
   } else if (fault.kind === '429') {
     fake.sendRateLimited(ex, 'minute', fault.retryAfter ?? 1);
   } else {
@@ -108,4 +114,20 @@ async function answerWithFault(ex: Exchange, fake: ProviderFake, fault: Fault, f
     faults.hold(ex.res);
   }
   return true;
+}
+
+/** A bill the provider refuses on its merits, as Xero words it. */
+const VALIDATION_DEFAULT =
+  "Account code '429' has been archived, or has been deleted. Each line item must reference a valid account.";
+
+/** The provider's validation error body (Xero's ValidationException; QuickBooks' Fault; FreeAgent's errors). */
+function validationError(provider: string, message: string): unknown {
+  if (provider === 'quickbooks') return { Fault: { Error: [{ Message: 'Validation Error', Detail: message }] } };
+  if (provider === 'freeagent') return { errors: [{ message }] };
+  return {
+    ErrorNumber: 10,
+    Type: 'ValidationException',
+    Message: 'A validation exception occurred',
+    Elements: [{ ValidationErrors: [{ Message: message }] }],
+  };
 }

@@ -31,7 +31,10 @@ export interface OAuthClient {
 export interface Fault {
   provider: ProviderId | 'datamolino';
   pathIncludes?: string;
-  kind: 'fail' | '429' | 'hang' | 'malformed' | 'slow';
+  /** 'validation': 400 with the provider's validation error for the request (a bill the provider refuses). */
+  kind: 'fail' | '429' | 'hang' | 'malformed' | 'slow' | 'validation';
+  /** The validation error's words ('validation'). */
+  message?: string;
   /** HTTP status for 'fail' (default 500). */
   status?: number;
   /** Retry-After seconds for '429' (default 1). */
@@ -72,7 +75,10 @@ export interface ProviderFakes {
   expireAccessTokens(provider: ProviderId, grantId: string): void;
   /** The grant is gone: API calls fail, refresh answers 400 invalid_grant. */
   revokeGrant(provider: ProviderId, grantId: string): void;
-  setXeroRole(email: string, role: XeroRole): void;
+  /** The user's role in every Xero organisation they belong to, or only in `organisation` (its name). */
+  setXeroRole(email: string, role: XeroRole, organisation?: string): void;
+  /** The Xero organisations (by name) the user belongs to, with the role in each. */
+  xeroMemberships(email: string): { organisation: string; role: XeroRole }[];
   setFreeAgentPermissionLevel(email: string, level: number): void;
   setQuickBooksAdmin(email: string, isAdmin: boolean): void;
   addFault(fault: Fault): void;

@@ -265,8 +265,28 @@ function seed() {
 }
 
 export interface XeroFake extends ProviderFake {
-  setRole(email: string, role: XeroRole): void;
+  /** In every organisation of the user, or only in `organisation` (its name). */
+  setRole(email: string, role: XeroRole, organisation?: string): void;
+  /** The user's organisations (by name) and role in each. */
+  memberships(email: string): { organisation: string; role: XeroRole }[];
 }
+
+/** "Continue with 1 organisation", "Continue with 2 organisations". */
+function continueLabel(count: number): string {
+  return `Continue with ${count} organisation${count === 1 ? '' : 's'}`;
+}
+
+/** Keeps the consent button's count in step with the ticked organisations (none ticked: the button is off). */
+const CONSENT_COUNT_SCRIPT = `(() => {
+  const boxes = [...document.querySelectorAll('input[type="checkbox"][name="tenant"]')];
+  const update = () => {
+    const button = document.querySelector('button[name="decision"][value="allow"]');
+    const count = boxes.filter((b) => b.checked).length;
+    button.textContent = 'Continue with ' + count + ' organisation' + (count === 1 ? '' : 's');
+    button.disabled = count === 0;
+  };
+  for (const box of boxes) box.addEventListener('change', update);
+})();`;
 
 export function createXeroFake(ctx: ProviderContext): XeroFake {
   const { now } = ctx;
@@ -303,6 +323,13 @@ export function createXeroFake(ctx: ProviderContext): XeroFake {
   function person(email: string): Person {
     const found = state.people.get(email.toLowerCase());
     if (!found) throw new Error(`No Xero user ${email} in the sandbox`);
+    return found;
+  }
+
+  function findOrganisation(name: string): Organisation {
+    const wanted = name.trim().toLowerCase();
+    const found = [...state.orgs.values()].find((o) => o.name.toLowerCase() === wanted);
+    if (!found) throw new Error(`No Xero organisation ${name} in the sandbox`);
     return found;
   }
 
@@ -394,10 +421,12 @@ export function createXeroFake(ctx: ProviderContext): XeroFake {
     const scopes = request.scopes
       .map((s) => `<li>${escapeMarkup(SCOPE_LABELS[s] ?? s)} <code>${escapeMarkup(s)}</code></li>`)
       .join('');
-    const orgOptions = membershipsOf(signedInAs)
-      .map((m) => {
+    // As in Xero: one checkbox per organisation, the first one ticked; the button counts the ticked ones.
+    const orgBoxes = membershipsOf(signedInAs)
+      .map((m, i) => {
         const org = state.orgs.get(m.orgId);
-        return `<option value="${m.orgId}">${escapeMarkup(org?.name ?? m.orgId)}</option>`;
+        const checked = i === 0 ? ' checked' : '';
+        return `<li><label><input type="checkbox" name="tenant" value="${m.orgId}"${checked}> ${escapeMarkup(org?.name ?? m.orgId)}</label></li>`;
       })
       .join('');
     return consentPage({
@@ -408,8 +437,9 @@ export function createXeroFake(ctx: ProviderContext): XeroFake {
       signedInAs,
       users: [...state.people.keys()],
       fieldsHtml: `<p>The app will be able to:</p><ul>${scopes}</ul>
-<p><label for="tenant">Organisation</label> <select id="tenant" name="tenant">${orgOptions}</select></p>`,
-      allowLabel: 'Continue with 1 organisation',
+<fieldset><legend>Organisations</legend><ul class="organisations">${orgBoxes}</ul></fieldset>
+<script>${CONSENT_COUNT_SCRIPT}</script>`,
+      allowLabel: continueLabel(1),
       denyLabel: 'Cancel',
     });
   }
@@ -428,41 +458,49 @@ export function createXeroFake(ctx: ProviderContext): XeroFake {
       return ex.sendHtml(400, errorPage('Xero', 'invalid_request', `No Xero user ${email}.`));
     }
     const memberships = membershipsOf(email);
-    // The organisation list shows the page's user; when another user was picked, fall back to their first one.
-    const chosen = memberships.find((m) => m.orgId === form.get('tenant')) ?? memberships[0];
-    const org = chosen && state.orgs.get(chosen.orgId);
-    if (!chosen || !org) {
+    // The organisation list shows the page's user; when another user was picked (or nothing was ticked), fall
+    // back to their first organisation.
+    const ticked = form.getAll('tenant');
+    const picked = memberships.filter((m) => ticked.includes(m.orgId));
+    const chosen = picked.length > 0 ? picked : memberships.slice(0, 1);
+    const orgs = chosen.map((m) => state.orgs.get(m.orgId)).filter((o): o is Organisation => o !== undefined);
+    if (chosen.length === 0 || orgs.length !== chosen.length) {
       ex.note('oauth.consent', { decision: 'refused', user: email, reason: 'no organisation' });
       return redirectToClient(ex, request, {
         error: 'access_denied',
         error_description: `${email} has no Xero organisation to connect`,
       });
     }
-    if (!ROLE_RIGHTS[chosen.role].connectApps) {
-      ex.note('oauth.consent', { decision: 'refused', user: email, tenantId: org.id, role: chosen.role });
+    const refused = chosen.find((m) => !ROLE_RIGHTS[m.role].connectApps);
+    if (refused) {
+      const org = state.orgs.get(refused.orgId)!;
+      ex.note('oauth.consent', { decision: 'refused', user: email, tenantId: org.id, role: refused.role });
       return redirectToClient(ex, request, {
         error: 'access_denied',
-        error_description: `Only Standard or Adviser users can connect apps to ${org.name} (${email} is ${chosen.role})`,
+        error_description: `Only Standard or Adviser users can connect apps to ${org.name} (${email} is ${refused.role})`,
       });
     }
     const authEventId = randomUuid();
     const at = now();
-    const existing = state.connections.find(
-      (c) => c.clientId === request.client.clientId && c.userEmail === email && c.tenantId === org.id,
-    );
-    if (existing) {
-      existing.authEventId = authEventId;
-      existing.updatedAt = at;
-    } else {
-      state.connections.push({
-        id: randomUuid(),
-        authEventId,
-        clientId: request.client.clientId,
-        userEmail: email,
-        tenantId: org.id,
-        createdAt: at,
-        updatedAt: at,
-      });
+    // One connection per organisation picked, all from this authorisation event.
+    for (const org of orgs) {
+      const existing = state.connections.find(
+        (c) => c.clientId === request.client.clientId && c.userEmail === email && c.tenantId === org.id,
+      );
+      if (existing) {
+        existing.authEventId = authEventId;
+        existing.updatedAt = at;
+      } else {
+        state.connections.push({
+          id: randomUuid(),
+          authEventId,
+          clientId: request.client.clientId,
+          userEmail: email,
+          tenantId: org.id,
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
     }
     const code = grants.issueCode({
       clientId: request.client.clientId,
@@ -471,10 +509,17 @@ export function createXeroFake(ctx: ProviderContext): XeroFake {
       codeChallenge: request.codeChallenge,
       nonce: request.nonce,
       userEmail: email,
-      tenantIds: [org.id],
+      tenantIds: orgs.map((o) => o.id),
       authEventId,
     });
-    ex.note('oauth.consent', { decision: 'allow', user: email, tenantId: org.id, tenantName: org.name });
+    const [first] = orgs;
+    ex.note('oauth.consent', {
+      decision: 'allow',
+      user: email,
+      tenantId: first!.id,
+      tenantName: first!.name,
+      ...(orgs.length > 1 ? { tenantIds: orgs.map((o) => o.id), tenantNames: orgs.map((o) => o.name) } : {}),
+    });
     redirectToClient(ex, request, { code, scope: request.scopes.join(' ') });
   }
 
@@ -888,14 +933,23 @@ export function createXeroFake(ctx: ProviderContext): XeroFake {
 
     revokeGrant,
 
-    setRole(email, role) {
+    setRole(email, role, organisation) {
       const user = person(email);
-      for (const m of state.memberships) {
-        if (m.email !== user.email) continue;
+      const org = organisation === undefined ? undefined : findOrganisation(organisation);
+      const targets = state.memberships.filter((m) => m.email === user.email && (!org || m.orgId === org.id));
+      if (org && targets.length === 0) throw new Error(`${user.email} is not a member of ${org.name} in Xero`);
+      for (const m of targets) {
         m.role = role;
         m.canApproveBills = ROLE_RIGHTS[role].approveBills;
         m.updatedAt = now();
       }
+    },
+
+    memberships(email) {
+      const user = person(email);
+      return state.memberships
+        .filter((m) => m.email === user.email)
+        .map((m) => ({ organisation: state.orgs.get(m.orgId)?.name ?? m.orgId, role: m.role }));
     },
 
     reset() {
