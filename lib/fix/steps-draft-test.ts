@@ -3,7 +3,18 @@ import type { PageSnapshot } from '../datamolino/snapshot';
 import { t } from '../i18n';
 import { awaitExportResult, exportResult, exportSentAt } from './export-once';
 import type { Flow } from './flow';
-import { backToDocument, confirmation, onDocument, provider, type Step } from './step';
+import { backToDocument, confirmation, type Decision, onDocument, provider, type Step } from './step';
+
+/** Off the tested document: waits while the user has another document open in this tab, else opens it. */
+function goToTestedDocument(page: PageSnapshot, flow: Flow): Decision {
+  if (page.kind === 'document') return backToDocument(flow, flow.ctx.docId);
+  const url = flow.ctx.docUrls[flow.ctx.docId ?? ''];
+  if (!url)
+    return {
+      fail: { ok: false, title: t('fixDraft.notFoundTitle'), detail: t('fixDraft.notFoundDetail'), next: [] },
+    };
+  return { act: { op: 'navigate', url }, message: t('fixDraft.opening') };
+}
 
 export const pickDocument: Step = {
   id: 'pick-document',
@@ -37,10 +48,11 @@ const onDoc = (page: PageSnapshot, flow: Flow) => onDocument(page, flow, flow.ct
 export const openDocument: Step = {
   id: 'open-document',
   label: () => t('fixDraft.openLabel'),
-  check: (page, flow) => {
+  check: (page, flow, now, context) => {
     if (onDoc(page, flow)) {
       const doc = page.document!;
-      if (doc.exported && !doc.errorText)
+      // Exported already, and not by this test (a test taken up again after its Export was sent reads its result).
+      if (doc.exported && !doc.errorText && exportSentAt(flow, context, flow.ctx.docId ?? '') === undefined)
         return {
           fail: {
             ok: false,
@@ -54,14 +66,7 @@ export const openDocument: Step = {
         ? { done: true }
         : { done: true, ctx: { originalApproval: doc.approvalStatus } };
     }
-    // The user has another document open in this tab: the test waits for them rather than taking the tab away.
-    if (page.kind === 'document') return backToDocument(flow, flow.ctx.docId);
-    const url = flow.ctx.docUrls[flow.ctx.docId ?? ''];
-    if (!url)
-      return {
-        fail: { ok: false, title: t('fixDraft.notFoundTitle'), detail: t('fixDraft.notFoundDetail'), next: [] },
-      };
-    return { act: { op: 'navigate', url }, message: t('fixDraft.opening') };
+    return goToTestedDocument(page, flow);
   },
 };
 
@@ -133,13 +138,7 @@ export const openTestedDocument: Step = {
   label: () => t('fixDraft.openTestedLabel'),
   check: (page, flow) => {
     if (onDoc(page, flow)) return { done: true };
-    if (page.kind === 'document') return backToDocument(flow, flow.ctx.docId);
-    const url = flow.ctx.docUrls[flow.ctx.docId ?? ''];
-    if (!url)
-      return {
-        fail: { ok: false, title: t('fixDraft.notFoundTitle'), detail: t('fixDraft.notFoundDetail'), next: [] },
-      };
-    return { act: { op: 'navigate', url }, message: t('fixDraft.opening') };
+    return goToTestedDocument(page, flow);
   },
 };
 

@@ -131,7 +131,7 @@ const PERMISSIONS: Record<string, string> = {
   storage: 'folder health, flows, settings (lib/storage.ts)',
   alarms: 'resuming flows and batches after the worker stops; provider checks',
   identity: 'launchWebAuthFlow when connecting a provider',
-  scripting: 'the page report, injected only when the user asks for it',
+  scripting: 'the flow UI, injected on first use; the page report, only when the user asks for it',
 };
 const OPTIONAL_PERMISSIONS: Record<string, string> = {
   notifications: 'only when the user turns notifications on',

@@ -291,12 +291,18 @@ test('Scan all folders: each folder page is visited in a background tab, states 
   const statusReads = (await api.log({ event: 'folder.status' })).filter((e) => e.seq > before);
   const scanned = new Set(statusReads.map((e) => String(e.detail?.folderId)));
   expect([...scanned].sort()).toEqual(['101', '102', '103', '201', '202', '203', '204']);
-  // A gentle pace: about one folder every 2 s.
+  // One page load at a time: a folder is opened only once the previous folder's page has read its status.
   const visits = (await api.log({ service: 'datamolino' })).filter(
     (e) => e.seq > before && e.method === 'GET' && /^\/en\/folders\/\d+$/.test(e.path),
   );
-  const spanMs = Date.parse(visits.at(-1)!.at) - Date.parse(visits[0]!.at);
-  expect(spanMs).toBeGreaterThanOrEqual(6 * 1900);
+  expect(visits).toHaveLength(7);
+  for (let i = 1; i < visits.length; i++) {
+    const previous = visits[i - 1]!;
+    const read = statusReads.find(
+      (e) => String(e.detail?.folderId) === previous.path.split('/').pop() && e.seq > previous.seq,
+    );
+    expect(read && read.seq < visits[i]!.seq, `${visits[i]!.path} opened before ${previous.path} was read`).toBe(true);
+  }
 
   await expect(folderRow(popup, 'Northwind Traders – Second Entity')).toContainText('Xero connection expired');
   await expect.poll(() => context.pages().filter((p) => /\/en\/folders\/\d+/.test(p.url())).length).toBe(0);

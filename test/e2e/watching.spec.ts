@@ -91,7 +91,9 @@ test.describe('with notifications allowed', () => {
 
     const options = await context.newPage();
     await options.goto(`chrome-extension://${extensionId}/options.html`);
-    await options.getByRole('checkbox', { name: watchingBox }).check();
+    // A controlled checkbox: it shows the new state once the background has it.
+    await options.getByRole('checkbox', { name: watchingBox }).click();
+    await expect(options.getByRole('checkbox', { name: watchingBox })).toBeChecked();
     await expect(options.getByRole('status')).toContainText('Watching is on: the next check is');
     await expect(options.getByRole('status')).not.toContainText('Notifications were not allowed');
     const scheduled = await serviceWorker.evaluate(() => chrome.alarms.get('watching'));
