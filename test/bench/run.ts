@@ -12,6 +12,8 @@
  * It runs the sandbox on SANDBOX_PORT (4600 by default), the port the sandbox build talks to: not at the same time
  * as the E2E tests.
  */
+// First: the extension's words for the extension modules the bench runs in Node (see words.ts).
+import './words';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -65,6 +67,7 @@ async function step(metric: Metric, label: string, measure: () => Promise<void>)
     await measure();
     console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } catch (error) {
+    if (process.env.BENCH_DEBUG) console.error(error);
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
     notes[metric] = `not measured: ${reason}`;
     failures.push(`${label}: ${reason}`);
