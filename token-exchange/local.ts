@@ -10,16 +10,14 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
+import { SANDBOX_APP } from '../test/sandbox/sandbox-app';
 import type { Env } from './worker';
 
 /** The extension's fixed Chrome origin (the key in the manifest pins the id). */
 export const CHROME_EXTENSION_ORIGIN = 'chrome-extension://egkkljjpefjodlbkijciejnadkobcdfh';
 
-/** The QuickBooks/FreeAgent app the sandbox knows the extension by. Only ever sent to a sandbox. */
-export const SANDBOX_APP = {
-  clientId: 'connection-doctor-sandbox',
-  clientSecret: 'sandbox-test-secret-not-shipped',
-} as const;
+/** The QuickBooks/FreeAgent app the sandbox knows the extension by: a test value, kept with the sandbox. */
+export { SANDBOX_APP };
 
 /** The sandbox's token and revoke endpoints below its origin. */
 export function sandboxProviderUrls(sandboxOrigin: string) {
