@@ -1,7 +1,7 @@
 /// <reference types="chrome" />
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { approveConsent, FolderPage } from './pages';
+import { approveConsent, FolderPage, openMyFolders } from './pages';
 import { SandboxApi } from './sandbox-api';
 import { readStored } from './stored';
 
@@ -101,7 +101,7 @@ test('business account: one reconnect realigns the siblings, each verified healt
 }) => {
   const api = new SandboxApi(sandbox.url);
   await api.expire('101', 'revoked');
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   await expect(page.getByText('Connection expired')).toHaveCount(3);
   // A list row is not a read of the folder: the badge counts only folders whose own page was read.
   await expect.poll(async () => (await badge(serviceWorker)).text).toBe('');

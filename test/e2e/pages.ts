@@ -2,7 +2,7 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { EXTENSION_ID } from './provider-pages';
-import { waitForFolderRead } from './stored';
+import { waitForFolderRead, waitForFoldersKnown } from './stored';
 
 export class FolderPage {
   constructor(
@@ -74,5 +74,24 @@ export async function visit(page: Page, base: string, folderId: string, tab?: st
   await reader.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
   await page.bringToFront();
   await waitForFolderRead(reader, base, folderId, since);
+  await reader.close();
+}
+
+/**
+ * Opens My Folders and waits until the extension knows every folder listed there: what the user sees a moment after
+ * the list has loaded. Without the wait, a test that moves on at once would race the page's report.
+ */
+export async function openMyFolders(page: Page, base: string) {
+  const since = Date.now() - 1000;
+  await page.goto(`${base}/en/folders`);
+  const links = page.locator('main a[href*="/folders/"]');
+  await expect(links.first()).toBeVisible();
+  const ids = await links.evaluateAll((els) =>
+    els.map((el) => /\/folders\/(\d+)/.exec(el.getAttribute('href') ?? '')?.[1]).filter((id): id is string => !!id),
+  );
+  const reader = await page.context().newPage();
+  await reader.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
+  await page.bringToFront();
+  await waitForFoldersKnown(reader, base, ids, since);
   await reader.close();
 }

@@ -2,7 +2,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { approveConsent, openPopup, visit } from './pages';
+import { approveConsent, openMyFolders, openPopup, visit } from './pages';
 import { CLIENT_ID, registerExtensionClients } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 
@@ -20,7 +20,7 @@ test('My Folders only makes folders known: every row "unchecked", none called he
 }) => {
   const api = new SandboxApi(sandbox.url);
   await api.expire('203');
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   // The dashboard shows a folder as expired; that is a list row, not a read of the folder.
   await expect(page.getByText('Connection expired')).toHaveCount(1);
   const popup = await openPopup(context, extensionId);
@@ -66,7 +66,7 @@ test('every folder seen, grouped by account, most urgent first; search narrows t
   const api = new SandboxApi(sandbox.url);
   await api.post('folders/bulk', { count: 5 });
   await api.expire('203');
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   await visit(page, sandbox.url, '203');
   await visit(page, sandbox.url, '204');
   const popup = await openPopup(context, extensionId);
@@ -183,7 +183,7 @@ test('Draft-status test from the popup: a Xero user who cannot approve bills get
 });
 
 test('Open folder opens the folder’s page in a tab', async ({ page, context, sandbox, extensionId }) => {
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   await expect(page.getByRole('link', { name: 'Copperleaf Design' })).toBeVisible();
   const popup = await openPopup(context, extensionId);
   const opened = context.waitForEvent('page');
@@ -202,7 +202,7 @@ test('Fix all: the practice’s expired folders one by one in one tab, pausing f
   const api = new SandboxApi(sandbox.url);
   await api.expire('203', 'revoked');
   await api.expire('201', 'revoked');
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   await visit(page, sandbox.url, '203');
   await visit(page, sandbox.url, '201');
   const popup = await openPopup(context, extensionId);
@@ -275,7 +275,7 @@ test('Scan all folders: each folder page is visited in a background tab, states 
   extensionId,
 }) => {
   const api = new SandboxApi(sandbox.url);
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   await expect(page.getByRole('link', { name: 'Copperleaf Design' })).toBeVisible();
   // Expires after the dashboard was seen: only a visit to the folder shows it.
   await api.expire('202', 'revoked');
@@ -334,7 +334,7 @@ for (const colorScheme of ['light', 'dark'] as const)
   }) => {
     const api = new SandboxApi(sandbox.url);
     await api.expire('201', 'revoked');
-    await page.goto(`${sandbox.url}/en/folders`);
+    await openMyFolders(page, sandbox.url);
     await visit(page, sandbox.url, '201');
     const popup = await openPopup(context, extensionId);
     await popup.emulateMedia({ colorScheme });
@@ -435,7 +435,7 @@ test('Scan all goes on after the service worker is stopped mid-scan', async ({
 }) => {
   test.setTimeout(120_000);
   const api = new SandboxApi(sandbox.url);
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   await expect(page.getByRole('link', { name: 'Copperleaf Design' })).toBeVisible();
   const popup = await openPopup(context, extensionId);
   const before = (await api.log()).length;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ProviderStatus } from '../../lib/providers/status';
 import type { LogEntry } from '../sandbox/providers/types';
 import { expect, test } from './fixtures';
-import { FolderPage, visit } from './pages';
+import { FolderPage, openMyFolders, visit } from './pages';
 import {
   CLIENT_ID,
   checkProviders,
@@ -330,7 +330,7 @@ test('a check costs the same few calls however many folders there are; each fold
 }) => {
   const api = new SandboxApi(sandbox.url);
   await api.post('folders/bulk', { count: 40, provider: 'xero' });
-  await page.goto(`${sandbox.url}/en/folders`);
+  await openMyFolders(page, sandbox.url);
   // A folder's organisation is read on its own page.
   for (const id of ['101', '102', '103']) await visit(page, sandbox.url, id);
   const popup = await extensionPage(context);

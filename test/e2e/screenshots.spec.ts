@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { approveConsent, FolderPage, openPopup, visit } from './pages';
+import { approveConsent, FolderPage, openMyFolders, openPopup, visit } from './pages';
 import { SandboxApi } from './sandbox-api';
 
 const DIR = path.resolve('docs/screenshots');
@@ -25,7 +25,7 @@ const shot = (name: string) => path.join(DIR, name);
 async function stageProblems(page: Page, api: SandboxApi, base: string) {
   await api.expire('201', 'revoked');
   await api.expire('203', 'refreshable');
-  await page.goto(`${base}/en/folders`);
+  await openMyFolders(page, base);
   await expect(page.getByText('Connection expired')).toHaveCount(2);
   // Folders are checked by reading their own pages (a list row only makes them known).
   await visit(page, base, '201');

@@ -116,3 +116,23 @@ export async function waitForFolderRead(reader: Page, origin: string, folderId: 
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
+
+/**
+ * Waits until the extension knows each of `folderIds` (a health entry) from a report made after `since`.
+ * `reader`: an extension page (popup or options) to read storage from.
+ */
+export async function waitForFoldersKnown(reader: Page, origin: string, folderIds: string[], since = 0): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { local } = await readStored(reader);
+    const health = (local.health ?? {}) as Record<string, { lastSeen?: string }>;
+    const missing = folderIds.filter((id) => {
+      const seen = health[`${origin}|${id}`]?.lastSeen;
+      return !seen || Date.parse(seen) < since;
+    });
+    if (missing.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`the extension does not know folders ${missing.join(', ')} from My Folders`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}

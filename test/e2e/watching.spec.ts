@@ -10,7 +10,7 @@ import path from 'node:path';
 import { type BrowserContext, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, EXTENSION_DIR, launchWithExtension, serviceWorkerOf } from './browser';
 import { test as base, expect } from './fixtures';
-import { openPopup } from './pages';
+import { openMyFolders, openPopup } from './pages';
 import { SandboxApi } from './sandbox-api';
 import { readStored } from './stored';
 
@@ -81,7 +81,7 @@ test.describe('with notifications allowed', () => {
       true,
     );
     // The user opens My Folders once: the extension knows the folders, none of them read yet.
-    await page.goto(`${sandbox.url}/en/folders`);
+    await openMyFolders(page, sandbox.url);
     const before = await openPopup(context, extensionId);
     const row = before.locator('li[data-folder-id="202"]');
     await expect(row).toHaveAttribute('data-state', 'unchecked');
