@@ -21,12 +21,20 @@ import { repeatsForgotten } from './forgotten';
 export async function saveHealth(map: HealthMap): Promise<void> {
   await healthItem.setValue(map);
   await healthDigestItem.setValue(digestOf(Object.values(map), new Date()));
-  await updateBadge(map);
+  // Most page reports change no folder's attention: the badge is set again only when its folders' part changed.
+  if (JSON.stringify(badgeFor(map, new Date())) !== shownFolderBadge) await updateBadge(map);
 }
+
+/**
+ * The folders' part of the badge this worker last set (each badge call is a round trip to the browser, three per
+ * update). Unset after a restart, so the first report sets the badge.
+ */
+let shownFolderBadge: string | undefined;
 
 /** Folder health plus the extension's own provider connections (reconnect needed: red; failed check: amber). */
 export async function updateBadge(map?: HealthMap): Promise<void> {
   const folders = badgeFor(map ?? (await healthItem.getValue()), new Date());
+  shownFolderBadge = JSON.stringify(folders);
   const badge = mergeProviderBadge(folders, await providerStatuses([]));
   await browser.action.setBadgeText({ text: badge.text });
   await browser.action.setBadgeBackgroundColor({ color: badge.color });

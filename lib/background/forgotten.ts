@@ -1,7 +1,7 @@
 /**
  * "Reset all data" forgets every folder, but Datamolino tabs stay open: their content scripts still report, and a
- * report of a page loaded before the reset (the settled report 1.5 s after load, a report that was on its way) would
- * bring the forgotten folder straight back. So the reset remembers those page loads with what each had reported;
+ * report of a page loaded before the reset (the settled report once its page is quiet, a report that was on its way)
+ * would bring the forgotten folder straight back. So the reset remembers those page loads with what each had reported;
  * a later report of the same load counts only once it shows something new. A reload is a new load and counts.
  * Kept in session storage: the worker may stop in between.
  */

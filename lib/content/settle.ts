@@ -5,7 +5,11 @@
  * reported (every change is): it reopens what an earlier report said.
  */
 const QUIET_AFTER_BUSY_MS = 120;
-const QUIET_MS = 600;
+/**
+ * A page that never says it is busy is believed after this long without a change (changes of our own elements do not
+ * count: lib/content/watch.ts). Slower pages are covered by the rule above: a later banner reopens the result.
+ */
+const QUIET_MS = 300;
 const BUSY_MAX_MS = 10_000;
 /** While busy, how often the page is looked at again. */
 const BUSY_POLL_MS = 250;

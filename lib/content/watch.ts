@@ -220,7 +220,22 @@ export function startPageWatch(ctx: ContentScriptContext) {
     return mayHoldProblem(text);
   }
 
+  /**
+   * A change our own elements alone made (the panel or a Fix button added, or changing inside): not the page's. A
+   * removal is always looked at: the page's re-render may have removed our element.
+   */
+  function oursOnly(record: MutationRecord): boolean {
+    if (OUR_TAGS.has((record.target as Element).localName)) return true;
+    if (record.type !== 'childList' || record.removedNodes.length > 0 || record.addedNodes.length === 0) return false;
+    return [...record.addedNodes].every((node) => {
+      const name = (node as Element).localName;
+      return name === PANEL_TAG || (name === FIX_TAG && ours.has(node as Element));
+    });
+  }
+
   const observer = new MutationObserver((records) => {
+    // Our own UI is neither news for the background nor a sign that the page is still busy.
+    if (records.every(oursOnly)) return;
     settle.changed();
     const roots = new Set<Node>();
     let removedOrHidden = false;

@@ -21,7 +21,7 @@ export async function measureIdleWakeups(lab: Lab) {
   await lab.api.reset();
   return withBrowser(true, async ({ context, page, extension }) => {
     await openFolder(lab, page, BENCH_FOLDER);
-    // Past the one report the content script makes once the page has settled after load (1.5 s).
+    // Past the one report the content script makes once the page has settled after load.
     await page.waitForTimeout(2000);
     const ours = `chrome-extension://${extension!.id}/`;
     const cdp = await context.newCDPSession(page);

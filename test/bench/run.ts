@@ -4,7 +4,7 @@
  * metric could not be measured.
  *
  *   npm run bench                         everything: about 10 minutes on 2 cores, 6 of them "fix all" over 50
- *                                         folders (the extension reads each page 1.5 s after it loads)
+ *                                         folders (the extension reads each page once it has settled)
  *   npm run bench -- --only=detect,idle   some metrics: bundle, detect, overhead, idle, popup, health, fixall
  *   npm run bench -- --no-build           use the builds in .output/ as they are
  *   npm run bench -- --docs               also rewrite docs/bench.md and the README's table

@@ -59,7 +59,7 @@ test('1,000 malformed messages from a content script and 1,000 from an extension
   await page.goto(`${sandbox.url}/en/folders/201`);
   await expect(page.locator('connection-doctor-fix')).toHaveCount(1);
   const messages = malformedMessages(1000);
-  // Let the page's own settled report (1.5 s after load) land first: after it, only our messages could change state.
+  // Let the page's own settled report (once the page is quiet) land first: after it, only our messages could change state.
   await page.waitForTimeout(2500);
   const before = await storageSnapshot(serviceWorker);
 

@@ -76,7 +76,7 @@ test('reset all data: after a confirmation, folders, fixes and the audit log are
   // The tab no longer shows the forgotten fix.
   await expect(folder.panel).toHaveCount(0);
 
-  // The tab's own settled report (1.5 s after its load) may land before or after the reset: one is sent here
+  // The tab's own settled report (once its page is quiet) may land before or after the reset: one is sent here
   // after it, for certain. A page loaded before the reset that shows nothing new brings nothing back.
   const replay = { type: 'pageSeen', page: { ...lastReport, statusLoaded: true } };
   expect(await inContentScript(context, page, `chrome.runtime.sendMessage(${JSON.stringify(replay)})`)).toEqual({

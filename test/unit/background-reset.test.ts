@@ -50,7 +50,7 @@ describe('reset all data: what pages loaded before it report afterwards', () => 
     expect(await reset()).toMatchObject({ ok: true, value: expect.any(Array) });
     expect(await folders()).toEqual([]);
 
-    // 1.5 s after its load the page says the same again, now with its status final.
+    // Once it has settled the page says the same again, now with its status final.
     expect(await handleMessage(report('load-1', { statusLoaded: true }), fromContent())).toEqual({
       ok: true,
       value: { flow: null },
