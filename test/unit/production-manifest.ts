@@ -6,9 +6,8 @@
  * The manifest names its words as `__MSG_x__`; here they read as the browser reads them, from the messages the build
  * writes to _locales/en/messages.json (made by @wxt-dev/i18n from locales/en.yml, as `wxt build` makes them).
  */
-import path from 'node:path';
-import { generateChromeMessagesText, parseMessagesFile } from '@wxt-dev/i18n/build';
 import config from '../../wxt.config';
+import { builtMessages } from '../messages';
 
 export interface ProductionManifest {
   default_locale: string;
@@ -25,12 +24,6 @@ export interface ProductionManifest {
 
 /** A manifest's reference to a message: the whole value is `__MSG_name__`. */
 export const MESSAGE_REFERENCE = /^__MSG_(\w+)__$/;
-
-/** The messages of _locales/en/messages.json, by name, as the build writes them. */
-export async function builtMessages(): Promise<Record<string, { message: string }>> {
-  const file = path.resolve(import.meta.dirname, '../../locales/en.yml');
-  return JSON.parse(generateChromeMessagesText(await parseMessagesFile(file)));
-}
 
 /** The names of the messages a manifest refers to, in any of its string values. */
 export function referencedMessages(manifest: unknown): string[] {

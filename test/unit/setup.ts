@@ -5,20 +5,17 @@
  */
 import { IDBFactory } from 'fake-indexeddb';
 import 'fake-indexeddb/auto';
-import path from 'node:path';
-import { generateChromeMessagesText, parseMessagesFile } from '@wxt-dev/i18n/build';
 import { beforeEach } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { forgetTrustedStore } from '@/lib/storage-areas';
+import { builtMessages } from '../messages';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
   forgetTrustedStore();
 });
 
-const messages = JSON.parse(
-  generateChromeMessagesText(await parseMessagesFile(path.resolve(import.meta.dirname, '../../locales/en.yml'))),
-) as Record<string, { message: string }>;
+const messages = await builtMessages();
 
 function getMessage(name: string, substitutions?: string | string[]): string {
   if (name === '@@ui_locale') return 'en';

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { builtMessages, declaredManifest, productionManifest, referencedMessages } from './production-manifest';
+import { builtMessages } from '../messages';
+import { declaredManifest, productionManifest, referencedMessages } from './production-manifest';
 
 const LISTING = readFileSync('store/listing.md', 'utf8');
 const README = readFileSync('README.md', 'utf8');
