@@ -8,12 +8,14 @@ import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import type { ProviderStatus } from '../../lib/providers/status';
 import { createTokenExchangeHandler } from '../../token-exchange/handler';
+import { SANDBOX_APP } from '../sandbox/sandbox-app';
 import { readStored, writeTrusted } from './stored';
 
 export const EXTENSION_ID = 'egkkljjpefjodlbkijciejnadkobcdfh';
-export const CLIENT_ID = 'connection-doctor-sandbox';
-/** The secret the sandbox knows our QuickBooks/FreeAgent app by: lives only in tests and the exchange endpoint. */
-export const TEST_CLIENT_SECRET = 'sandbox-test-secret-not-shipped';
+/** The app the sandbox knows our QuickBooks/FreeAgent client by (test/sandbox/sandbox-app.ts). */
+export const CLIENT_ID = SANDBOX_APP.clientId;
+/** Its secret: lives only in tests and the exchange endpoint. */
+export const TEST_CLIENT_SECRET = SANDBOX_APP.clientSecret;
 export const REDIRECT_URIS = [`https://${EXTENSION_ID}.chromiumapp.org/*`];
 
 export type ProviderId = 'xero' | 'quickbooks' | 'freeagent';

@@ -17,6 +17,7 @@ import {
   statusOf,
   stopServiceWorker,
   storedStrings,
+  TEST_CLIENT_SECRET,
 } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 import { readStored } from './stored';
@@ -73,7 +74,7 @@ test('QuickBooks through the token-exchange endpoint, FreeAgent with the user’
   try {
     await configureApps(serviceWorker, {
       quickbooks: { mode: 'exchange-endpoint', exchangeUrl: exchange.url },
-      freeagent: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: 'sandbox-test-secret-not-shipped' },
+      freeagent: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: TEST_CLIENT_SECRET },
     });
     const page = await extensionPage(context);
 
@@ -113,7 +114,7 @@ test('role or permission level changed at the provider → the diagnosis changes
 }) => {
   const api = new SandboxApi(sandbox.url);
   await configureApps(serviceWorker, {
-    freeagent: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: 'sandbox-test-secret-not-shipped' },
+    freeagent: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: TEST_CLIENT_SECRET },
   });
   const page = await extensionPage(context);
   expect((await connectThroughConsent(context, page, 'xero')).diagnosis?.canExport).toBe(true);
@@ -178,8 +179,8 @@ test('QuickBooks and FreeAgent: a revoked grant ends in "reconnect needed" after
 }) => {
   const api = new SandboxApi(sandbox.url);
   await configureApps(serviceWorker, {
-    quickbooks: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: 'sandbox-test-secret-not-shipped' },
-    freeagent: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: 'sandbox-test-secret-not-shipped' },
+    quickbooks: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: TEST_CLIENT_SECRET },
+    freeagent: { mode: 'own-credentials', clientId: CLIENT_ID, clientSecret: TEST_CLIENT_SECRET },
   });
   const page = await extensionPage(context);
   for (const provider of ['quickbooks', 'freeagent'] as const) {

@@ -14,10 +14,10 @@ import QuickBooks from 'node-quickbooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { answerConsent, basicAuth, startProviders } from './providers/harness';
 import type { LogEntry } from './providers/types';
+import { SANDBOX_APP } from './sandbox-app';
 import { type Sandbox, startSandbox } from './server';
 
-const CLIENT_ID = 'connection-doctor-sandbox';
-const CLIENT_SECRET = 'sandbox-test-secret-not-shipped';
+const { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } = SANDBOX_APP;
 const REDIRECT_URI = 'https://egkkljjpefjodlbkijciejnadkobcdfh.chromiumapp.org/quickbooks';
 /** The extension's QuickBooks app as the sandbox knows it: a confidential client with its chromiumapp.org redirect. */
 const CLIENT = {
