@@ -39,12 +39,3 @@ export async function pageReportFor(
   if (typeof injection?.result !== 'string') throw new RefusedError(t('bgPages.reportFailed'));
   return injection.result;
 }
-
-/** The flow UI (entrypoints/flow-ui.ts) injected into the asking content script's tab (its top frame, where it runs). */
-export async function injectFlowUi(tabId: number | undefined): Promise<null> {
-  if (tabId === undefined) throw new RefusedError(t('bgFlowUi.failed', { error: 'no tab' }));
-  await browser.scripting.executeScript({ target: { tabId }, files: ['/flow-ui.js'] }).catch((error: Error) => {
-    throw new RefusedError(t('bgFlowUi.failed', { error: String(error.message) }));
-  });
-  return null;
-}
