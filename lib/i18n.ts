@@ -27,11 +27,15 @@ type Args<K extends MessageKey> = [NamesOf<K>] extends [never] ? [] : [named: Re
 
 const NAMED = /\{(\w+)\}/g;
 
-function say(key: string, named?: Named): string {
-  const message = (browser.i18n.getMessage as (name: string) => string)(key.replaceAll('.', '_'));
+/** A message's {names} filled from `named`; a name it lacks stays as written. */
+export function fill(message: string, named?: Named): string {
   return named
     ? message.replace(NAMED, (all, name: string) => (Object.hasOwn(named, name) ? String(named[name]) : all))
     : message;
+}
+
+function say(key: string, named?: Named): string {
+  return fill((browser.i18n.getMessage as (name: string) => string)(key.replaceAll('.', '_')), named);
 }
 
 export function t<K extends MessageKey>(key: K, ...args: Args<K>): string {

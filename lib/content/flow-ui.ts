@@ -43,14 +43,22 @@ export function loadFlowUi(): Promise<FlowUi> {
   return loading;
 }
 
-/** The panel as watch.ts uses it: created when first shown; calls keep their order while it loads. */
+/**
+ * The panel as watch.ts uses it: created when first shown; calls keep their order while it loads. When it cannot load
+ * (the extension was updated or turned off since the page loaded, the tab refused the script), a flow it should show
+ * is handed to `cannotShow` once, so the user still hears of it.
+ */
 export class LazyPanel {
   private panel: FlowPanel | undefined;
   private queue: Promise<void> = Promise.resolve();
+  private readonly told = new Set<string>();
 
-  constructor(private readonly handlers: PanelHandlers) {}
+  constructor(
+    private readonly handlers: PanelHandlers,
+    private readonly cannotShow: (flow: Flow, error: Error) => void = () => {},
+  ) {}
 
-  private run(action: (panel: FlowPanel) => void, fallback?: () => void) {
+  private run(action: (panel: FlowPanel) => void, fallback?: (error: Error) => void) {
     this.queue = this.queue
       .then(() => loadFlowUi())
       .then((ui) => {
@@ -59,7 +67,7 @@ export class LazyPanel {
       })
       .catch((error: Error) => {
         console.warn('Connection Doctor:', error.message);
-        fallback?.();
+        fallback?.(error);
       });
   }
 
@@ -73,7 +81,14 @@ export class LazyPanel {
   }
 
   render(flow: Flow) {
-    this.run((panel) => panel.render(flow));
+    this.run(
+      (panel) => panel.render(flow),
+      (error) => {
+        if (this.told.has(flow.id)) return;
+        this.told.add(flow.id);
+        this.cannotShow(flow, error);
+      },
+    );
   }
 
   remove() {

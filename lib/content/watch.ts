@@ -38,25 +38,32 @@ export function startPageWatch(ctx: ContentScriptContext) {
   });
   let reportTimer: ReturnType<typeof setTimeout> | undefined;
   let reportQueued = false;
-  const panel = new LazyPanel({
-    answer: (flowId, answer, connectAs) =>
-      send(ask('answerFlow', { flowId, answer, ...(connectAs ? { connectAs } : {}) }), say('pageNotices.answerFailed')),
-    start: (kind) => startFix(kind),
-    close: (flowId) => {
-      flow = undefined;
-      panel.remove();
-      send(ask('dismissFlow', { flowId }));
+  const panel = new LazyPanel(
+    {
+      answer: (flowId, answer, connectAs) =>
+        send(
+          ask('answerFlow', { flowId, answer, ...(connectAs ? { connectAs } : {}) }),
+          say('pageNotices.answerFailed'),
+        ),
+      start: (kind) => startFix(kind),
+      close: (flowId) => {
+        flow = undefined;
+        panel.remove();
+        send(ask('dismissFlow', { flowId }));
+      },
+      copyReport: async () => {
+        try {
+          const report = await ask('pageReport', {});
+          await navigator.clipboard.writeText(report);
+          return say('pageNotices.reportCopied');
+        } catch (error) {
+          return say('pageNotices.reportNotCopied', { error: (error as Error).message });
+        }
+      },
     },
-    copyReport: async () => {
-      try {
-        const report = await ask('pageReport', {});
-        await navigator.clipboard.writeText(report);
-        return say('pageNotices.reportCopied');
-      } catch (error) {
-        return say('pageNotices.reportNotCopied', { error: (error as Error).message });
-      }
-    },
-  });
+    // A running fix whose panel cannot load is still said, once, in the browser's own dialog.
+    (shown, error) => window.alert(say('pageNotices.panelFailed', { folder: shown.folderName, error: error.message })),
+  );
 
   const options = () => ({ url: location.href });
 

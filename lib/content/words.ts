@@ -4,7 +4,7 @@
  * context invalidated"): a click on a Fix shown before must still say "reload the page", and a problem shown after
  * still gets its Fix. So with the first word read, the words of the inline Fix and of that answer are read too.
  */
-import { type MessageKey, t } from '../i18n';
+import { fill, type MessageKey, t } from '../i18n';
 
 /** Read with the first word: what the page can still say once the extension is gone. */
 const KEEP: MessageKey[] = [
@@ -19,6 +19,7 @@ const KEEP: MessageKey[] = [
   'pageNotices.answerFailed',
   'pageNotices.startFailed',
   'pageNotices.nothingClickedUpdated',
+  'pageNotices.panelFailed',
 ];
 
 const kept = new Map<string, string>();
@@ -43,7 +44,5 @@ export const say = ((key: string, named?: Record<string, string | number>) => {
     // Orphaned: only the words kept are left.
     words = kept.get(key) ?? '';
   }
-  return named
-    ? words.replace(/\{(\w+)\}/g, (all, name: string) => (Object.hasOwn(named, name) ? String(named[name]) : all))
-    : words;
+  return fill(words, named);
 }) as typeof t;
