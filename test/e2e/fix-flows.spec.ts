@@ -1,7 +1,8 @@
 /// <reference types="chrome" />
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { Worker } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { approveConsent, FolderPage, openMyFolders } from './pages';
+import { stopServiceWorker } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 import { readStored } from './stored';
 
@@ -18,19 +19,6 @@ async function badge(sw: Worker) {
     color: await chrome.action.getBadgeBackgroundColor({}),
     title: await chrome.action.getTitle({}),
   }));
-}
-
-/** Stops the extension's service worker (as Chrome does when idle) and waits until DevTools reports it stopped. */
-async function stopServiceWorker(context: BrowserContext, page: Page) {
-  const session = await context.newCDPSession(page);
-  const states = new Map<string, string>();
-  session.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const v of versions) states.set(v.versionId, v.runningStatus);
-  });
-  await session.send('ServiceWorker.enable');
-  await session.send('ServiceWorker.stopAllWorkers');
-  await expect.poll(() => [...states.values()].every((s) => s === 'stopped') && states.size > 0).toBe(true);
-  await session.detach();
 }
 
 for (const { provider, name, folderId, exportEvent } of PROVIDERS) {

@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { approveConsent, openMyFolders, openPopup, visit } from './pages';
-import { CLIENT_ID, registerExtensionClients } from './provider-pages';
+import { CLIENT_ID, registerExtensionClients, stopServiceWorker } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 
 const folderRow = (popup: Page, name: string) => popup.getByRole('listitem', { name, exact: true });
@@ -443,15 +443,7 @@ test('Scan all goes on after the service worker is stopped mid-scan', async ({
   await expect(popup.getByRole('heading', { name: 'Scanning folders: 3 of 7' })).toBeVisible({ timeout: 30_000 });
 
   // Stopped as Chrome does when idle; page reports from the scan's tab may start it again at once.
-  const session = await context.newCDPSession(popup);
-  let stopped = false;
-  session.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    if (versions.some((v) => v.runningStatus === 'stopped')) stopped = true;
-  });
-  await session.send('ServiceWorker.enable');
-  await session.send('ServiceWorker.stopAllWorkers');
-  await expect.poll(() => stopped).toBe(true);
-  await session.detach();
+  await stopServiceWorker(context, popup);
 
   // The batch is in storage; its alarm wakes the worker, which picks the scan up where it stood.
   await expect(popup.getByRole('heading', { name: 'Scan finished' })).toBeVisible({ timeout: 90_000 });

@@ -161,17 +161,25 @@ export async function connectThroughConsent(
   return statuses.find((s) => s.provider === provider)!;
 }
 
-/** Stops the extension's service worker (as Chrome does when idle) and waits until DevTools reports it stopped. */
+/**
+ * Stops the extension's service worker (as Chrome does when idle) and waits until DevTools has reported each version
+ * stopped. An event may start it again at once (a page's report, a message), as Chrome would: what the worker held in
+ * memory is gone either way.
+ */
 export async function stopServiceWorker(context: BrowserContext, page: Page) {
   const session = await context.newCDPSession(page);
-  const states = new Map<string, string>();
-  session.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const v of versions) states.set(v.versionId, v.runningStatus);
+  const versions = new Set<string>();
+  const stopped = new Set<string>();
+  session.on('ServiceWorker.workerVersionUpdated', ({ versions: updated }) => {
+    for (const v of updated) {
+      versions.add(v.versionId);
+      if (v.runningStatus === 'stopped') stopped.add(v.versionId);
+    }
   });
   await session.send('ServiceWorker.enable');
   await session.send('ServiceWorker.stopAllWorkers');
   const deadline = Date.now() + 10_000;
-  while (!(states.size > 0 && [...states.values()].every((s) => s === 'stopped'))) {
+  while (!(versions.size > 0 && [...versions].every((id) => stopped.has(id)))) {
     if (Date.now() > deadline) throw new Error('the service worker did not stop');
     await new Promise((r) => setTimeout(r, 100));
   }
