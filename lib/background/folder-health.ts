@@ -6,7 +6,7 @@
 import { browser } from 'wxt/browser';
 import type { PageSnapshot } from '../datamolino/snapshot';
 import { withCheckedUrls } from '../datamolino/urls';
-import { badgeFor, mergeProviderBadge } from '../health/badge';
+import { type Badge, badgeFor, mergeProviderBadge } from '../health/badge';
 import { digestOf } from '../health/digest';
 import { applyObservation, type HealthMap } from '../health/model';
 import { observationsFromPage } from '../health/observe';
@@ -22,7 +22,8 @@ export async function saveHealth(map: HealthMap): Promise<void> {
   await healthItem.setValue(map);
   await healthDigestItem.setValue(digestOf(Object.values(map), new Date()));
   // Most page reports change no folder's attention: the badge is set again only when its folders' part changed.
-  if (JSON.stringify(badgeFor(map, new Date())) !== shownFolderBadge) await updateBadge(map);
+  const folders = badgeFor(map, new Date());
+  if (JSON.stringify(folders) !== shownFolderBadge) await showBadge(folders);
 }
 
 /**
@@ -33,7 +34,10 @@ let shownFolderBadge: string | undefined;
 
 /** Folder health plus the extension's own provider connections (reconnect needed: red; failed check: amber). */
 export async function updateBadge(map?: HealthMap): Promise<void> {
-  const folders = badgeFor(map ?? (await healthItem.getValue()), new Date());
+  await showBadge(badgeFor(map ?? (await healthItem.getValue()), new Date()));
+}
+
+async function showBadge(folders: Badge): Promise<void> {
   shownFolderBadge = JSON.stringify(folders);
   const badge = mergeProviderBadge(folders, await providerStatuses([]));
   await browser.action.setBadgeText({ text: badge.text });
