@@ -69,11 +69,15 @@ export async function visit(page: Page, base: string, folderId: string, tab?: st
   const since = Date.now() - 1000;
   await page.goto(`${base}/en/folders/${folderId}${tab ? `?tab=${tab}` : ''}`);
   await expect(page.locator('main')).toBeVisible();
-  const context = page.context();
-  const reader = await context.newPage();
+  await withReader(page, (reader) => waitForFolderRead(reader, base, folderId, since));
+}
+
+/** Runs `wait` with an extension page to read storage from, opened beside `page`, which stays in front. */
+async function withReader(page: Page, wait: (reader: Page) => Promise<void>) {
+  const reader = await page.context().newPage();
   await reader.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
   await page.bringToFront();
-  await waitForFolderRead(reader, base, folderId, since);
+  await wait(reader);
   await reader.close();
 }
 
@@ -89,9 +93,5 @@ export async function openMyFolders(page: Page, base: string) {
   const ids = await links.evaluateAll((els) =>
     els.map((el) => /\/folders\/(\d+)/.exec(el.getAttribute('href') ?? '')?.[1]).filter((id): id is string => !!id),
   );
-  const reader = await page.context().newPage();
-  await reader.goto(`chrome-extension://${EXTENSION_ID}/options.html`);
-  await page.bringToFront();
-  await waitForFoldersKnown(reader, base, ids, since);
-  await reader.close();
+  await withReader(page, (reader) => waitForFoldersKnown(reader, base, ids, since));
 }

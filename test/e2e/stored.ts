@@ -101,38 +101,45 @@ export function clearStored(context: Context): Promise<void> {
   );
 }
 
+/** Polls the extension's folder health (read from `reader`, an extension page) until `missing` finds nothing. */
+async function waitForHealth(
+  reader: Page,
+  missing: (health: Record<string, { lastSeen?: string; lastRead?: string }>) => string[],
+  what: (missing: string[]) => string,
+): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { local } = await readStored(reader);
+    const left = missing((local.health ?? {}) as Record<string, { lastSeen?: string; lastRead?: string }>);
+    if (left.length === 0) return;
+    if (Date.now() > deadline) throw new Error(what(left));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** A time stored as an ISO string is at or after `since`. */
+const atOrAfter = (at: string | undefined, since: number) => at !== undefined && Date.parse(at) >= since;
+
 /**
  * Waits until the extension has read a folder's own page (its health entry has a `lastRead` after `since`): what the
  * user sees once the page has settled. `reader`: an extension page (popup or options) to read storage from.
  */
-export async function waitForFolderRead(reader: Page, origin: string, folderId: string, since = 0): Promise<void> {
-  const key = `${origin}|${folderId}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { local } = await readStored(reader);
-    const folder = (local.health as Record<string, { lastRead?: string }> | undefined)?.[key];
-    if (folder?.lastRead && Date.parse(folder.lastRead) >= since) return;
-    if (Date.now() > deadline) throw new Error(`the extension did not read folder ${folderId}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+export function waitForFolderRead(reader: Page, origin: string, folderId: string, since = 0): Promise<void> {
+  return waitForHealth(
+    reader,
+    (health) => (atOrAfter(health[`${origin}|${folderId}`]?.lastRead, since) ? [] : [folderId]),
+    () => `the extension did not read folder ${folderId}`,
+  );
 }
 
 /**
  * Waits until the extension knows each of `folderIds` (a health entry) from a report made after `since`.
  * `reader`: an extension page (popup or options) to read storage from.
  */
-export async function waitForFoldersKnown(reader: Page, origin: string, folderIds: string[], since = 0): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { local } = await readStored(reader);
-    const health = (local.health ?? {}) as Record<string, { lastSeen?: string }>;
-    const missing = folderIds.filter((id) => {
-      const seen = health[`${origin}|${id}`]?.lastSeen;
-      return !seen || Date.parse(seen) < since;
-    });
-    if (missing.length === 0) return;
-    if (Date.now() > deadline)
-      throw new Error(`the extension does not know folders ${missing.join(', ')} from My Folders`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+export function waitForFoldersKnown(reader: Page, origin: string, folderIds: string[], since = 0): Promise<void> {
+  return waitForHealth(
+    reader,
+    (health) => folderIds.filter((id) => !atOrAfter(health[`${origin}|${id}`]?.lastSeen, since)),
+    (left) => `the extension does not know folders ${left.join(', ')} from My Folders`,
+  );
 }
