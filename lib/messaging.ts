@@ -24,8 +24,9 @@ export class RefusedError extends Error {
   override name = 'RefusedError';
 }
 
+/** No answer came (nothing listened, or the worker stopped before answering): worth asking again, unlike a refusal. */
 function unwrap<T>(reply: Reply<T> | undefined, who: string): T {
-  if (!reply || typeof reply !== 'object' || !('ok' in reply)) throw new RefusedError(`${who} did not answer.`);
+  if (!reply || typeof reply !== 'object' || !('ok' in reply)) throw new Error(`${who} did not answer.`);
   if (!reply.ok) throw new RefusedError(reply.error);
   return reply.value;
 }

@@ -10,7 +10,7 @@ import type { Finding } from '../datamolino/findings';
 import { readPage } from '../datamolino/read-page';
 import type { Flow } from '../fix/flow';
 import { manualSteps } from '../fix/step';
-import { answerInPage, ask } from '../messaging';
+import { answerInPage, ask, RefusedError } from '../messaging';
 import { type FlowKind, isActive } from '../model';
 import { createFixElement, FIX_TAG } from './fix-button';
 import { LazyPanel, loadFlowUi, PANEL_TAG } from './flow-ui';
@@ -20,6 +20,9 @@ import { say } from './words';
 
 /** While a flow runs, page changes are reported at most this often. */
 const FLOW_REPORT_MS = 150;
+/** A report the background did not answer is sent again after this long, this many times in all. */
+const REPORT_RETRY_MS = 400;
+const REPORT_TRIES = 3;
 
 const OUR_TAGS = new Set([FIX_TAG, PANEL_TAG]);
 const TEXT_NODE = 3;
@@ -165,9 +168,20 @@ export function startPageWatch(ctx: ContentScriptContext) {
     });
   }
 
-  function report() {
+  /**
+   * A report the background did not answer (its worker was stopping, or starting again) is sent again, read afresh,
+   * a few times: a flow waiting on this page must not wait for the next alarm to learn of it. A refusal is not.
+   */
+  function report(tries = REPORT_TRIES) {
     reportQueued = false;
-    send(ask('pageSeen', { page: snapshot() }));
+    ask('pageSeen', { page: snapshot() }).then(
+      (value) => value && showFlow(value.flow),
+      (error: Error) => {
+        if (tries > 1 && !ctx.isInvalid && !(error instanceof RefusedError))
+          ctx.setTimeout(() => report(tries - 1), REPORT_RETRY_MS);
+        else console.warn('Connection Doctor:', error.message);
+      },
+    );
   }
 
   /** Reports soon, once per batch of changes (and at most every FLOW_REPORT_MS while a flow runs). */
