@@ -124,8 +124,9 @@ export async function step(input: Flow, page: PageSnapshot, tab?: Browser.tabs.T
       flow.message = pausedMessage(flow, { documentId: target?.documentId });
       await saveFlow(flow);
     } else if (result && !result.ok && !stale) {
-      // The Folder Menu (or a control in it) was not as Connection Doctor knows it: the folder's row says so.
-      if (action.op === 'menu' || action.op === 'inspect-menu')
+      // The Folder Menu (or a control in it) was not as Connection Doctor knows it: the folder's row says so. Not when
+      // the tab's own script could not act (its page actions did not load): the page is not to blame.
+      if (!result.unable && (action.op === 'menu' || action.op === 'inspect-menu'))
         await healthItem.setValue(
           pageNotUnderstood(
             await healthItem.getValue(),
@@ -137,8 +138,14 @@ export async function step(input: Flow, page: PageSnapshot, tab?: Browser.tabs.T
         );
       flow = finish(structuredClone(flow), 'failed', {
         ok: false,
-        title: t(changedAnything(flow) ? 'bgFlows.refusedTitle' : 'bgFlows.stoppedBeforeTitle'),
-        detail: t('bgFlows.refusedDetail', { error: String(result.error) }),
+        title: t(
+          !changedAnything(flow)
+            ? 'bgFlows.stoppedBeforeTitle'
+            : result.unable
+              ? 'bgFlows.unableTitle'
+              : 'bgFlows.refusedTitle',
+        ),
+        detail: t(result.unable ? 'bgFlows.unableDetail' : 'bgFlows.refusedDetail', { error: String(result.error) }),
         next: [],
         manualSteps: manualSteps(flow),
       });

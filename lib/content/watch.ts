@@ -282,7 +282,9 @@ export function startPageWatch(ctx: ContentScriptContext) {
         // A change is made only on the folder (and document) the flow is about, checked here again from the address.
         if (req.target && !isTarget(req.target))
           return { ok: false, elsewhere: true, loadId, error: say('pageRefusals.otherPage') };
-        const { prepareAction } = await loadFlowUi();
+        const ui = await loadFlowUi().catch((error: Error) => error);
+        if (ui instanceof Error) return { ok: false, unable: true, loadId, error: ui.message };
+        const { prepareAction } = ui;
         const { result, commit } = await prepareAction(document, req.action, flow?.provider ?? 'unknown');
         // Act after answering: the action may unload this page.
         if (commit) setTimeout(commit, 0);

@@ -134,5 +134,7 @@ export const ActionResult = z.object({
   menu: z.optional(MenuInspection),
   /** The page is not the action's target (another folder or document): nothing was done. */
   elsewhere: z.optional(z.boolean()),
+  /** Connection Doctor's own script in the tab could not act (its page actions did not load): nothing was done. */
+  unable: z.optional(z.boolean()),
 });
 export type ActionResult = z.infer<typeof ActionResult>;

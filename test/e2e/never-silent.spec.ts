@@ -4,9 +4,14 @@
  * folder's row says "unrecognised" with the reason; the Refresh verdict rests on the banner alone; a banner that comes
  * after the page looked settled still counts. (Pages in another language: reading.spec.ts.)
  */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { EXTENSION_DIR, launchWithExtension } from './browser';
 import { expect, test } from './fixtures';
 import { FolderPage, openPopup, visit } from './pages';
+import { EXTENSION_ID } from './provider-pages';
 import { SandboxApi } from './sandbox-api';
 
 const rowById = (popup: Page, folderId: string) => popup.locator(`li[data-folder-id="${folderId}"]`);
@@ -205,4 +210,47 @@ test('a page that says it is busy is read once it is done: the late banner is th
   await expect(rowById(popup, '201')).toHaveAttribute('data-state', 'expired');
   // Never "healthy" on the way.
   expect(await popup.evaluate(() => (window as unknown as { seen: string[] }).seen)).not.toContain('healthy');
+});
+
+test('a Fix whose progress panel cannot load: said once in the browser’s dialog, and the popup has a true ending', async ({
+  sandbox,
+}) => {
+  // A copy of the build whose flow UI script does not load (as on a page whose extension was updated under it).
+  const dir = mkdtempSync(path.join(tmpdir(), 'cd-no-flow-ui-'));
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  writeFileSync(path.join(dir, 'flow-ui.js'), 'void 0;\n');
+  const api = new SandboxApi(sandbox.url);
+  await api.reset();
+  await api.expire('201', 'revoked');
+  const { context, profile } = await launchWithExtension({ extensionDir: dir });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const folder = new FolderPage(page, sandbox.url);
+    await folder.open('201');
+    await expect(folder.banner('Xero')).toBeVisible();
+    const since = await lastSeq(api);
+    await folder.fix.getByRole('button', { name: /^Fix/ }).click();
+    await expect.poll(() => dialogs.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(dialogs[0]).toContain('Northwind Traders');
+    expect(dialogs[0]).toContain('toolbar popup');
+    // The flow goes on in the background and its updates keep coming: the dialog is not shown again.
+    await page.waitForTimeout(3000);
+    expect(dialogs).toHaveLength(1);
+    // Without its page actions, nothing was clicked in the folder.
+    expect(await changes(api, since)).toEqual([]);
+    // Where the dialog sends the user: the popup has the ending, which blames neither the page nor the connection.
+    const popup = await openPopup(context, EXTENSION_ID);
+    await expect(popup.locator('.flow-card')).toContainText('Stopped before changing anything');
+    await expect(popup.locator('.flow-card')).toContainText('Reload the Datamolino page and start the fix again');
+    await expect(rowById(popup, '201')).toHaveAttribute('data-state', 'expired');
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
