@@ -11,13 +11,14 @@ import * as z from 'zod/mini';
 import { BatchStatus } from '@/lib/batch';
 import { type Flow, FlowMap } from '@/lib/fix/flow';
 import { HealthDigest, type HealthSummary, summarise } from '@/lib/health/digest';
-import type { FolderHealth } from '@/lib/health/model';
+import { type FolderHealth, nextShownChange } from '@/lib/health/model';
 import { t } from '@/lib/i18n';
 import { ask } from '@/lib/messaging';
 import { type FlowKind, isActive, SHOW_FINISHED_MS } from '@/lib/model';
 import { type BatchActions, BatchPanel } from './BatchPanel';
 import { type FlowActions, FlowCard } from './FlowCard';
 import { type FolderActions, FolderList } from './FolderList';
+import { keepDrawnScreen, screenKey } from './first-screen-cache';
 import { FIRST_SCREEN_KEYS, firstScreenRead } from './first-screen-read';
 import { ProvidersSection } from './ProvidersSection';
 import { afterNextPaint } from './paint';
@@ -30,6 +31,8 @@ export interface PopupData {
   digest: HealthDigest | null;
   flows: Flow[];
   batch: BatchStatus | null;
+  /** What the first screen was drawn from (components/first-screen-cache.ts). */
+  key?: string;
 }
 
 /**
@@ -40,6 +43,7 @@ export interface PopupData {
  */
 export async function readFirstScreen(): Promise<PopupData> {
   const raw = await firstScreenRead();
+  const key = screenKey(raw);
   // The schemas of the items these values belong to (lib/storage.ts), without loading every item before this frame.
   const digest = z.nullable(HealthDigest).safeParse(raw[FIRST_SCREEN_KEYS.digest] ?? null);
   const flows = FlowMap.safeParse(raw[FIRST_SCREEN_KEYS.flows] ?? {});
@@ -48,8 +52,26 @@ export async function readFirstScreen(): Promise<PopupData> {
     digest: digest.success ? digest.data : null,
     flows: flows.success ? Object.values(flows.data) : [],
     batch: batch.success ? batch.data : null,
+    key,
   };
 }
+
+/**
+ * Keeps the first screen just drawn in `root` for the next open, when it is one that can be: the folders' digest, no
+ * fix or batch under way (their cards change with time), until a folder shown would read differently.
+ */
+export function keepFirstScreen(first: PopupData | undefined, root: HTMLElement, css: string, now: Date): void {
+  if (!first?.key || !first.digest || first.flows.length > 0 || first.batch) {
+    keepDrawnScreen(null);
+    return;
+  }
+  const validUntil = Math.min(
+    now.getTime() + KEEP_AT_MOST_MS,
+    ...first.digest.rows.map((f) => nextShownChange(f, now)),
+  );
+  keepDrawnScreen({ key: first.key, validUntil, html: root.innerHTML, css });
+}
+const KEEP_AT_MOST_MS = 24 * 3600 * 1000;
 
 /** How long the popup waits for its first screen before it renders without it. */
 const FIRST_SCREEN_WAIT_MS = 500;

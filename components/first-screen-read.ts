@@ -11,8 +11,10 @@ import { FIRST_SCREEN_KEYS } from '@/lib/storage-keys';
 type StorageGet = (keys: string[]) => Promise<Record<string, unknown>>;
 interface NativeNamespace {
   storage: Record<'local' | 'session', { get: StorageGet }>;
+  runtime: { getManifest(): { version: string } };
+  i18n: { getUILanguage(): string };
 }
-const native = (): NativeNamespace =>
+export const native = (): NativeNamespace =>
   (globalThis as { browser?: NativeNamespace }).browser ??
   (globalThis as unknown as { chrome: NativeNamespace }).chrome;
 
@@ -21,7 +23,7 @@ export { FIRST_SCREEN_KEYS };
 const STARTED = '__connectionDoctorFirstScreenRead';
 
 /** The values by full key ("local:healthDigest"). */
-type FirstScreen = Record<string, unknown>;
+export type FirstScreen = Record<string, unknown>;
 
 /** Absent: nothing read yet; a promise: the read started by popup.html; null: taken (a late start does nothing). */
 type Slot = { [STARTED]?: Promise<FirstScreen> | null };
@@ -43,11 +45,11 @@ async function read(): Promise<FirstScreen> {
   return values;
 }
 
-export function startFirstScreenRead(): void {
+/** Starts the read (once; a later call has the same read, or none once the popup has taken it). */
+export function startFirstScreenRead(): Promise<FirstScreen> | null | undefined {
   const slot = globalThis as Slot;
-  // popup.html loads this script `async`, so it may run after the popup has read for itself.
-  if (STARTED in slot) return;
-  slot[STARTED] = read();
+  if (!(STARTED in slot)) slot[STARTED] = read();
+  return slot[STARTED];
 }
 
 /** The read popup.html started, taken once; a new read when there is none (tests, "Try again"). */

@@ -254,3 +254,14 @@ export function describeState(f: FolderHealth, now: Date): string {
       return t('healthState.healthy');
   }
 }
+
+/**
+ * When what the popup shows of this folder next changes with time alone: a healthy folder turns stale, a stale one's
+ * count of days goes up. Other states change only when the folder is read again.
+ */
+export function nextShownChange(f: FolderHealth, now: Date): number {
+  if (f.state !== 'healthy') return Number.POSITIVE_INFINITY;
+  const read = Date.parse(f.lastRead ?? f.lastSeen);
+  const age = now.getTime() - read;
+  return age <= STALE_AFTER_MS ? read + STALE_AFTER_MS + 1 : read + (Math.floor(age / DAY_MS) + 1) * DAY_MS;
+}

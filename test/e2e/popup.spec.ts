@@ -450,3 +450,49 @@ test('Scan all goes on after the service worker is stopped mid-scan', async ({
   const statusReads = (await api.log({ event: 'folder.status' })).filter((e) => e.seq > before);
   expect(new Set(statusReads.map((e) => String(e.detail?.folderId))).size).toBe(7);
 });
+
+/** Opens the popup in a tab and returns what its first content was: its text, and whether it was the kept copy. */
+async function firstContentOfPopup(popup: Page, extensionId: string) {
+  await popup.addInitScript(() => {
+    const w = window as unknown as { firstContent?: { text: string; kept: boolean } };
+    new MutationObserver((_, observer) => {
+      const app = document.getElementById('app');
+      if (w.firstContent || !app?.textContent) return;
+      w.firstContent = { text: app.textContent, kept: app.inert };
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+  await expect(popup.locator('main[data-ready]')).toBeVisible();
+  return popup.evaluate(() => (window as unknown as { firstContent: { text: string; kept: boolean } }).firstContent);
+}
+
+test('the first screen as last drawn: shown at once when nothing changed, never once a folder has', async ({
+  page,
+  context,
+  sandbox,
+  extensionId,
+}) => {
+  const api = new SandboxApi(sandbox.url);
+  await visit(page, sandbox.url, '201');
+  const opens = async () => {
+    const popup = await context.newPage();
+    const first = await firstContentOfPopup(popup, extensionId);
+    await popup.close();
+    return first;
+  };
+  // The first open draws its screen itself; the second shows that drawing at once, then the live one.
+  expect((await opens()).kept).toBe(false);
+  const again = await opens();
+  expect(again.kept).toBe(true);
+  expect(again.text).toContain('Northwind Traders');
+  expect(again.text).toContain('healthy');
+  // The folder's connection expires and its page is read again: the next first screen is the live one, never the
+  // healthy drawing.
+  await api.expire('201');
+  await visit(page, sandbox.url, '201');
+  const changed = await opens();
+  expect(changed.kept).toBe(false);
+  expect(changed.text).toContain('Xero connection expired');
+  expect(changed.text).not.toContain('healthy');
+});
