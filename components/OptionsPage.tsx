@@ -13,6 +13,7 @@ import { PROVIDER_LABEL, type RevocationReport } from '@/lib/model';
 import { NOTIFICATION_PERMISSION } from '@/lib/notify';
 import { DEFAULT_WATCH_TIME, preferencesItem, TIME_OF_DAY } from '@/lib/storage';
 import { AuditLog } from './AuditLog';
+import { keepDrawnScreen } from './first-screen-cache';
 import { when } from './format';
 import { ProviderApps } from './ProviderApps';
 
@@ -198,6 +199,8 @@ function ResetAllData({ onReset }: { onReset(): void }) {
 
   const reset = async () => {
     setConfirming(false);
+    // The popup's first screen as last drawn (its names and states) lives in this origin's web storage: gone too.
+    keepDrawnScreen(null);
     try {
       const revocations = await ask('resetAllData', {});
       const lines = revocations.filter((r) => r.result !== 'not-connected').map(revocationLine);

@@ -69,9 +69,17 @@ test('reset all data: after a confirmation, folders, fixes and the audit log are
   });
   expect(lastReport).toMatchObject({ folderId: '201', loadId: expect.any(String) });
 
+  // The popup's first screen as last drawn, as the popup keeps it in the extension's web storage.
+  const KEPT = 'connection-doctor:first-screen';
+  await options.evaluate(
+    (key) => localStorage.setItem(key, '{"key":"k","validUntil":0,"html":"Northwind","css":""}'),
+    KEPT,
+  );
+
   await options.getByRole('button', { name: 'Reset all data…' }).click();
   await options.getByRole('button', { name: 'Yes, reset everything' }).click();
   await expect(options.getByText('All Connection Doctor data was removed.')).toBeVisible();
+  expect(await options.evaluate((key) => localStorage.getItem(key), KEPT)).toBeNull();
   await expect(options.getByText(/Nothing yet/)).toBeVisible();
   // The tab no longer shows the forgotten fix.
   await expect(folder.panel).toHaveCount(0);
